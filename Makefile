@@ -1,0 +1,39 @@
+# esgen: `make test` is the test command CI runs (.ci/run).
+GO ?= go
+FUZZTIME ?= 30s
+
+.PHONY: all build test vet fmt-check golden schema bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/esgen ./cmd/esgen
+
+test: fmt-check vet
+	$(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# Rewrite golden/*.yaml from examples/*.yaml. Read the diff before committing.
+golden:
+	$(GO) test ./render -run 'TestGolden$$' -count=1 -update
+	git diff --stat -- golden/ 2>/dev/null || true
+
+# Rewrite schema/esgen.schema.json from the esspec types.
+schema:
+	$(GO) run ./schema/gen
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test ./esspec -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./render -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin

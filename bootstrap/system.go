@@ -1,0 +1,87 @@
+package bootstrap
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// SysctlContainerName names the init container that raises vm.max_map_count.
+const SysctlContainerName = "sysctl"
+
+// initResources keep the init containers small, with requests equal to
+// limits so that they do not lower the pod's QoS class.
+func initResources() corev1.ResourceRequirements {
+	rl := corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse("100m"),
+		corev1.ResourceMemory: resource.MustParse("64Mi"),
+	}
+	return corev1.ResourceRequirements{Requests: rl, Limits: rl.DeepCopy()}
+}
+
+// SysctlInitContainer returns the privileged init container that raises
+// vm.max_map_count to spec.system.maxMapCount for the max map count
+// bootstrap check, or nil when the spec says the nodes are tuned already.
+// vm.* sysctls are not namespaced, so a pod's securityContext.sysctls
+// cannot set them; only a privileged container can. It only ever raises
+// the value: a node tuned higher for another workload keeps its setting.
+func SysctlInitContainer(c *esspec.Cluster) *corev1.Container {
+	sys := c.Spec.System
+	if sys.SysctlInitContainer == nil || !*sys.SysctlInitContainer {
+		return nil
+	}
+	script := fmt.Sprintf(`if [ "$(sysctl -n vm.max_map_count)" -lt %[1]d ]; then sysctl -w vm.max_map_count=%[1]d; fi`, sys.MaxMapCount)
+	return &corev1.Container{
+		Name:            SysctlContainerName,
+		Image:           sys.InitImage,
+		ImagePullPolicy: c.Spec.ImagePullPolicy,
+		Command:         []string{"sh", "-c", script},
+		Resources:       initResources(),
+		SecurityContext: &corev1.SecurityContext{
+			Privileged:   new(true),
+			RunAsUser:    new(int64(0)),
+			RunAsNonRoot: new(false),
+		},
+	}
+}
+
+// DataPermissionsContainer returns the init container that hands a
+// hostPath data directory, which the kubelet creates as root, to the
+// elasticsearch user; nil for other storage, where fsGroup does this.
+func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.VolumeMount) *corev1.Container {
+	if ns.Storage.HostPath == "" {
+		return nil
+	}
+	return &corev1.Container{
+		Name:            "data-permissions",
+		Image:           c.Spec.System.InitImage,
+		ImagePullPolicy: c.Spec.ImagePullPolicy,
+		Command:         []string{"chown", fmt.Sprintf("%d:%d", UID, GID), DataDir},
+		Env:             []corev1.EnvVar{fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace")},
+		Resources:       initResources(),
+		VolumeMounts:    []corev1.VolumeMount{dataMount},
+		SecurityContext: &corev1.SecurityContext{
+			RunAsUser:                new(int64(0)),
+			RunAsNonRoot:             new(false),
+			AllowPrivilegeEscalation: new(false),
+			Capabilities: &corev1.Capabilities{
+				Drop: []corev1.Capability{"ALL"},
+				Add:  []corev1.Capability{"CHOWN"},
+			},
+		},
+	}
+}
+
+// Capabilities returns the capabilities the Elasticsearch container adds
+// after dropping all: IPC_LOCK and SYS_RESOURCE when memory is locked, so
+// that mlockall may lock the heap. The memlock limit itself comes from the
+// node's container runtime; Kubernetes has no per-pod ulimit.
+func Capabilities(c *esspec.Cluster) []corev1.Capability {
+	if ml := c.Spec.System.MemoryLock; ml != nil && *ml {
+		return []corev1.Capability{"IPC_LOCK", "SYS_RESOURCE"}
+	}
+	return nil
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render"
+	"github.com/esgen/esgen/schema"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version from the build info is used.
+var version = ""
+
+const usage = `esgen renders an Elasticsearch cluster spec into Kubernetes manifests.
+
+Usage:
+  esgen render SPEC                 print the manifests (SPEC may be - for stdin)
+  esgen validate SPEC [--strict] [-o yaml]
+                                    report errors and warnings; -o yaml prints the
+                                    spec with every default filled in
+  esgen schema                      print the spec's JSON Schema
+  esgen version                     print esgen's version
+
+Exit status: 0 ok, 1 invalid input, 2 usage error.
+`
+
+// env is what a command may touch: its input and output streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError is a command-line mistake: exit 2 with the usage text.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// reported means the command already printed its problems to stderr.
+var errReported = errors.New("reported")
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	commands := map[string]func(*env, []string) error{
+		"render":   cmdRender,
+		"validate": cmdValidate,
+		"schema":   cmdSchema,
+		"version":  cmdVersion,
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" || name == "-h" || name == "--help" {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "esgen: unknown command %q\n\n%s", name, usage)
+		return exitUsage
+	}
+	err := cmd(e, rest)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "esgen %s: %s\n\n%s", name, ue.msg, usage)
+		return exitUsage
+	case errors.Is(err, errReported):
+		return exitInvalid
+	default:
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInvalid
+	}
+}
+
+// parseArgs parses flags that may come before or after the positional
+// arguments, as users type them (esgen validate spec.yaml --strict).
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// specArg returns the single SPEC argument.
+func specArg(positional []string) (string, error) {
+	switch len(positional) {
+	case 1:
+		return positional[0], nil
+	case 0:
+		return "", &usageError{"missing SPEC (a file, or - for stdin)"}
+	}
+	return "", &usageError{fmt.Sprintf("want one SPEC, got %d: %s", len(positional), strings.Join(positional, " "))}
+}
+
+// loadSpec reads, defaults and validates a spec, printing every problem
+// and warning to stderr. It returns errReported when the spec is invalid.
+func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
+	name, r := path, e.stdin
+	if path == "-" {
+		name = "<stdin>"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "error: %v\n", err)
+			return nil, nil, errReported
+		}
+		defer f.Close()
+		r = f
+	}
+	c, err := esspec.Load(r)
+	if err != nil {
+		var le *esspec.LoadError
+		if !errors.As(err, &le) {
+			fmt.Fprintf(e.stderr, "error: %s: %v\n", name, err)
+			return nil, nil, errReported
+		}
+		for _, p := range le.Problems {
+			fmt.Fprintf(e.stderr, "error: %s\n", location(name, p.Line, p.Field, p.Detail))
+		}
+		return nil, nil, errReported
+	}
+	esspec.SetDefaults(c)
+	errs, warnings := esspec.Validate(c)
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", location(name, c.LineOf(w.Field), w.Field, w.Detail))
+	}
+	for _, fe := range errs {
+		fmt.Fprintf(e.stderr, "error: %s\n", location(name, c.LineOf(fe.Field), fe.Field, fe.ErrorBody()))
+	}
+	if len(errs) > 0 {
+		return nil, nil, errReported
+	}
+	return c, warnings, nil
+}
+
+// location writes file:line: field: detail, leaving out what is unknown.
+func location(file string, line int, fieldPath, detail string) string {
+	var b strings.Builder
+	b.WriteString(file)
+	if line > 0 {
+		fmt.Fprintf(&b, ":%d", line)
+	}
+	b.WriteString(": ")
+	if fieldPath != "" {
+		b.WriteString(fieldPath + ": ")
+	}
+	b.WriteString(detail)
+	return b.String()
+}
+
+func cmdRender(e *env, args []string) error {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := specArg(positional)
+	if err != nil {
+		return err
+	}
+	c, _, err := e.loadSpec(path)
+	if err != nil {
+		return err
+	}
+	objs, err := render.Render(c)
+	if err != nil {
+		return err
+	}
+	// Render everything before writing anything: a failure leaves stdout
+	// empty rather than holding half a cluster.
+	out, err := objs.YAML()
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}
+
+func cmdValidate(e *env, args []string) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	output := fs.String("o", "", "print the defaulted spec: yaml")
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := specArg(positional)
+	if err != nil {
+		return err
+	}
+	if *output != "" && *output != "yaml" {
+		return &usageError{fmt.Sprintf("unknown output format %q: want yaml", *output)}
+	}
+	c, warnings, err := e.loadSpec(path)
+	if err != nil {
+		return err
+	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(e.stderr, "error: %d warning(s) with --strict\n", len(warnings))
+		return errReported
+	}
+	if *output == "yaml" {
+		out, err := yaml.Marshal(c)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(out)
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: valid\n", displayName(path))
+	return nil
+}
+
+func displayName(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
+}
+
+func cmdSchema(e *env, args []string) error {
+	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) > 0 {
+		return &usageError{"schema takes no arguments"}
+	}
+	_, err = io.Copy(e.stdout, bytes.NewReader(schema.JSON))
+	return err
+}
+
+func cmdVersion(e *env, args []string) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) > 0 {
+		return &usageError{"version takes no arguments"}
+	}
+	fmt.Fprintf(e.stdout, "esgen %s\n", buildVersion())
+	return nil
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}

@@ -1,0 +1,19 @@
+// Command esgen renders a typed Elasticsearch cluster spec into
+// deterministic Kubernetes manifests. It is a thin shell over the esspec
+// and render packages: each command parses its flags and calls them.
+//
+// Usage:
+//
+//	esgen render SPEC            print the cluster's manifests (SPEC may be - for stdin)
+//	esgen validate SPEC          report errors and warnings [--strict] [-o yaml]
+//	esgen schema                 print the spec's JSON Schema
+//	esgen version                print esgen's version
+//
+// Exit status: 0 ok, 1 invalid input, 2 usage error.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

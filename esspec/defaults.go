@@ -1,0 +1,110 @@
+package esspec
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Defaults that SetDefaults fills in.
+const (
+	DefaultMaxMapCount     = 262144
+	DefaultFileDescriptors = 65536
+	DefaultInitImage       = "busybox:1.36"
+	DefaultStorageSize     = "10Gi"
+)
+
+// SetDefaults fills every empty field that has a default (SPEC.md's
+// table) and leaves every set field alone, so running it twice changes
+// nothing. Defaults that depend on the version are skipped while the
+// version does not parse; Validate reports the version.
+func SetDefaults(c *Cluster) {
+	s := &c.Spec
+	if s.Profile == "" {
+		s.Profile = ProfileProduction
+	}
+	if s.PodSecurity == "" {
+		s.PodSecurity = PodSecurityPrivileged
+	}
+	if s.ImagePullPolicy == "" {
+		s.ImagePullPolicy = corev1.PullIfNotPresent
+	}
+	if s.HTTP.ServiceType == "" {
+		s.HTTP.ServiceType = corev1.ServiceTypeClusterIP
+	}
+	version, versionErr := ParseVersion(s.Version)
+	if versionErr == nil && s.Image == "" {
+		s.Image = version.DefaultImage()
+	}
+	setTopologyDefaults(&s.Topology, s.Profile)
+	setSystemDefaults(&s.System, s.PodSecurity)
+	if s.Bootstrap.InitialMasterNodes == nil {
+		s.Bootstrap.InitialMasterNodes = new(true)
+	}
+	if s.Security.Enabled == nil && versionErr == nil {
+		s.Security.Enabled = new(version.SecurityByDefault())
+	}
+	for i := range s.NodeSets {
+		ns := &s.NodeSets[i]
+		if ns.Roles == nil && versionErr == nil {
+			ns.Roles = version.DefaultRoles()
+		}
+		if memory := ns.Resources.MemoryLimit(); ns.Heap == "" && memory != nil && DefaultHeap(*memory) > 0 {
+			ns.Heap = FormatHeap(DefaultHeap(*memory))
+		}
+		setStorageDefaults(&ns.Storage, s.Profile)
+	}
+}
+
+func setTopologyDefaults(t *Topology, profile Profile) {
+	if t.HostAntiAffinity == "" {
+		t.HostAntiAffinity = AntiAffinityRequired
+		if profile == ProfileDevelopment {
+			t.HostAntiAffinity = AntiAffinityPreferred
+		}
+	}
+	// With racks listed, every pod is pinned to its rack, so rack
+	// anti-affinity has no meaning and stays unset.
+	if t.RackAntiAffinity == "" && len(t.Racks) == 0 {
+		t.RackAntiAffinity = AntiAffinityNone
+		if t.RackLabel != "" {
+			t.RackAntiAffinity = AntiAffinityRequired
+		}
+	}
+}
+
+func setSystemDefaults(sys *System, level PodSecurityLevel) {
+	// The sysctl init container is privileged and memory lock adds
+	// capabilities that baseline forbids, so both default to on only
+	// where the pod security level allows them.
+	privileged := level == PodSecurityPrivileged
+	if sys.SysctlInitContainer == nil {
+		sys.SysctlInitContainer = new(privileged)
+	}
+	if sys.MemoryLock == nil {
+		sys.MemoryLock = new(privileged)
+	}
+	if sys.MaxMapCount == 0 {
+		sys.MaxMapCount = DefaultMaxMapCount
+	}
+	if sys.FileDescriptors == 0 {
+		sys.FileDescriptors = DefaultFileDescriptors
+	}
+	if sys.SystemCallFilter == nil {
+		sys.SystemCallFilter = new(true)
+	}
+	if sys.InitImage == "" {
+		sys.InitImage = DefaultInitImage
+	}
+}
+
+func setStorageDefaults(st *Storage, profile Profile) {
+	if st.Size != nil || st.HostPath != "" || (st.EmptyDir != nil && *st.EmptyDir) {
+		return
+	}
+	if profile == ProfileDevelopment && st.EmptyDir == nil && st.StorageClassName == "" {
+		st.EmptyDir = new(true)
+		return
+	}
+	size := resource.MustParse(DefaultStorageSize)
+	st.Size = &size
+}

@@ -1,0 +1,51 @@
+package esspec
+
+// Generated object names. Every name esgen renders is built here, so that
+// validation checks exactly the names render uses.
+
+// StatefulSetName returns <cluster>-es-<nodeSet>: the StatefulSet, its
+// headless Service and its PodDisruptionBudget.
+func StatefulSetName(cluster, nodeSet string) string {
+	return cluster + "-es-" + nodeSet
+}
+
+// ConfigMapName returns <cluster>-es-<nodeSet>-config, the ConfigMap with
+// the nodeSet's elasticsearch.yml.
+func ConfigMapName(cluster, nodeSet string) string {
+	return StatefulSetName(cluster, nodeSet) + "-config"
+}
+
+// DiscoveryServiceName returns <cluster>-es-discovery, the headless Service
+// of the master-eligible pods that every node uses as its seed host.
+func DiscoveryServiceName(cluster string) string {
+	return cluster + "-es-discovery"
+}
+
+// HTTPServiceName returns <cluster>-es-http, the client Service on port 9200.
+func HTTPServiceName(cluster string) string {
+	return cluster + "-es-http"
+}
+
+// reservedNodeSetNames would make a nodeSet's objects collide with the
+// cluster-wide Services.
+var reservedNodeSetNames = []string{"discovery", "http"}
+
+// Label keys esgen puts on objects and pods. Selectors use only
+// LabelCluster and LabelNodeSet, which never change for a pod.
+const (
+	LabelCluster = "esgen.dev/cluster"
+	LabelNodeSet = "esgen.dev/node-set"
+	// LabelRolePrefix + role is "true" on pods of a nodeSet with that role.
+	LabelRolePrefix = "esgen.dev/role-"
+	// LabelCoordinating is "true" on coordinating-only pods (no roles).
+	LabelCoordinating = LabelRolePrefix + "coordinating"
+	// LabelServesHTTP is "true" on every pod that is not a dedicated
+	// master: the client Service's pool when there are no
+	// coordinating-only nodes.
+	LabelServesHTTP = "esgen.dev/serves-http"
+)
+
+// SelectorLabels returns the labels that select the pods of one nodeSet.
+func SelectorLabels(cluster, nodeSet string) map[string]string {
+	return map[string]string{LabelCluster: cluster, LabelNodeSet: nodeSet}
+}

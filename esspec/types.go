@@ -1,0 +1,322 @@
+package esspec
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// APIVersion and Kind identify an esgen spec document; both are required so
+// that a spec is never mistaken for, or applied as, a Kubernetes object.
+const (
+	APIVersion = "esgen.dev/v1alpha1"
+	Kind       = "ElasticsearchCluster"
+)
+
+// Cluster is one Elasticsearch cluster spec: the document SPEC.md describes.
+// Field names follow the YAML keys, which are a contract with users.
+type Cluster struct {
+	// APIVersion must be esgen.dev/v1alpha1.
+	APIVersion string `json:"apiVersion" jsonschema:"required,enum=esgen.dev/v1alpha1"`
+	// Kind must be ElasticsearchCluster.
+	Kind string `json:"kind" jsonschema:"required,enum=ElasticsearchCluster"`
+	// Metadata names the cluster and carries labels and annotations for every rendered object.
+	Metadata Metadata `json:"metadata" jsonschema:"required"`
+	// Spec describes the cluster.
+	Spec Spec `json:"spec" jsonschema:"required"`
+
+	// source remembers where each field came from, for error messages.
+	source sourceMap
+}
+
+// Metadata names the cluster. Name is the Elasticsearch cluster.name and the
+// prefix of every generated object name.
+type Metadata struct {
+	// Name of the cluster: a DNS-1035 label; every generated name must fit 63 characters.
+	Name string `json:"name" jsonschema:"required"`
+	// Namespace of every rendered object; when empty, rendered objects carry no namespace.
+	Namespace string `json:"namespace,omitempty"`
+	// Labels added to every rendered object and pod.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations added to every rendered object.
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Profile selects defaults suited to production or development.
+type Profile string
+
+// Profiles.
+const (
+	// ProfileProduction requires memory limits, keeps pods on distinct servers
+	// and stores data in PersistentVolumeClaims by default.
+	ProfileProduction Profile = "production"
+	// ProfileDevelopment prefers (but does not require) distinct servers,
+	// keeps data in emptyDir volumes by default and allows single-node clusters.
+	ProfileDevelopment Profile = "development"
+)
+
+// PodSecurityLevel is a Kubernetes Pod Security Standard level.
+type PodSecurityLevel string
+
+// Pod Security Standard levels.
+const (
+	PodSecurityPrivileged PodSecurityLevel = "privileged"
+	PodSecurityBaseline   PodSecurityLevel = "baseline"
+	PodSecurityRestricted PodSecurityLevel = "restricted"
+)
+
+// AntiAffinity says how strictly pods of one nodeSet are kept apart.
+type AntiAffinity string
+
+// Anti-affinity modes.
+const (
+	// AntiAffinityRequired renders requiredDuringScheduling terms: a pod stays
+	// Pending rather than share a server or rack with its nodeSet's other pods.
+	AntiAffinityRequired AntiAffinity = "required"
+	// AntiAffinityPreferred renders preferredDuringScheduling terms of weight 100.
+	AntiAffinityPreferred AntiAffinity = "preferred"
+	// AntiAffinityNone renders no anti-affinity term.
+	AntiAffinityNone AntiAffinity = "none"
+)
+
+// Spec describes the Elasticsearch cluster.
+type Spec struct {
+	// Version of Elasticsearch, full x.y.z.
+	Version string `json:"version" jsonschema:"required"`
+	// Image of Elasticsearch; default: the official image for the version.
+	Image string `json:"image,omitempty"`
+	// ImagePullPolicy of every container.
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty" jsonschema:"enum=Always,enum=IfNotPresent,enum=Never,default=IfNotPresent"`
+	// ImagePullSecrets names existing Secrets used to pull images.
+	ImagePullSecrets []string `json:"imagePullSecrets,omitempty"`
+	// Profile is production or development.
+	Profile Profile `json:"profile,omitempty" jsonschema:"enum=production,enum=development,default=production"`
+	// Topology places pods on servers and racks.
+	Topology Topology `json:"topology,omitzero"`
+	// System holds what nodes and pods need for Elasticsearch's bootstrap checks.
+	System System `json:"system,omitzero"`
+	// Bootstrap controls the formation of a new cluster.
+	Bootstrap Bootstrap `json:"bootstrap,omitzero"`
+	// NodeSets are groups of identical Elasticsearch nodes; at least one.
+	NodeSets []NodeSet `json:"nodeSets" jsonschema:"required,minItems=1"`
+	// Plugins installed on every node.
+	Plugins Plugins `json:"plugins,omitzero"`
+	// Security configures authentication and TLS.
+	Security Security `json:"security,omitzero"`
+	// HTTP configures the client Service.
+	HTTP HTTP `json:"http,omitzero"`
+	// Kibana wired to the cluster.
+	Kibana Kibana `json:"kibana,omitzero"`
+	// PodSecurity is the Pod Security Standard level every rendered pod must pass.
+	PodSecurity PodSecurityLevel `json:"podSecurity,omitempty" jsonschema:"enum=privileged,enum=baseline,enum=restricted,default=privileged"`
+	// Patches are kustomize patches applied to the rendered objects, last.
+	Patches []Patch `json:"patches,omitempty"`
+}
+
+// Topology places a nodeSet's pods on distinct servers and racks.
+type Topology struct {
+	// RackLabel is the node label key whose value is a server's rack id, e.g. esaas.hosts.rack.
+	RackLabel string `json:"rackLabel,omitempty"`
+	// Racks lists rack ids to spread every nodeSet over, one StatefulSet per rack.
+	Racks []string `json:"racks,omitempty"`
+	// RackAntiAffinity keeps a nodeSet's pods on distinct racks.
+	RackAntiAffinity AntiAffinity `json:"rackAntiAffinity,omitempty" jsonschema:"enum=required,enum=preferred,enum=none"`
+	// HostAntiAffinity keeps a nodeSet's pods on distinct servers.
+	HostAntiAffinity AntiAffinity `json:"hostAntiAffinity,omitempty" jsonschema:"enum=required,enum=preferred,enum=none"`
+	// ZoneSpread adds topologySpreadConstraints on topology.kubernetes.io/zone.
+	ZoneSpread bool `json:"zoneSpread,omitempty"`
+}
+
+// System holds the node and pod settings Elasticsearch's bootstrap checks need.
+type System struct {
+	// MaxMapCount is the vm.max_map_count the nodes need.
+	MaxMapCount int64 `json:"maxMapCount,omitempty" jsonschema:"default=262144"`
+	// SysctlInitContainer adds a privileged init container that raises vm.max_map_count;
+	// false means the nodes are tuned already (required below the privileged level).
+	SysctlInitContainer *bool `json:"sysctlInitContainer,omitempty"`
+	// MemoryLock sets bootstrap.memory_lock and adds the IPC_LOCK and SYS_RESOURCE capabilities.
+	MemoryLock *bool `json:"memoryLock,omitempty"`
+	// FileDescriptors is the open-files limit the nodes' container runtime must give.
+	FileDescriptors int64 `json:"fileDescriptors,omitempty" jsonschema:"default=65536"`
+	// SystemCallFilter false renders bootstrap.system_call_filter: false (5.2 to 7.x only).
+	SystemCallFilter *bool `json:"systemCallFilter,omitempty" jsonschema:"default=true"`
+	// InitImage is the image of the sysctl init container.
+	InitImage string `json:"initImage,omitempty" jsonschema:"default=busybox:1.36"`
+}
+
+// Bootstrap controls the formation of a brand-new cluster.
+type Bootstrap struct {
+	// InitialMasterNodes renders cluster.initial_master_nodes (7.x+) for a new cluster;
+	// set it to false once the cluster has formed.
+	InitialMasterNodes *bool `json:"initialMasterNodes,omitempty" jsonschema:"default=true"`
+}
+
+// Role is a version-neutral Elasticsearch node role.
+type Role string
+
+// Node roles. Render writes them in the form the version understands.
+const (
+	RoleMaster              Role = "master"
+	RoleData                Role = "data"
+	RoleIngest              Role = "ingest"
+	RoleML                  Role = "ml"
+	RoleDataHot             Role = "data_hot"
+	RoleDataWarm            Role = "data_warm"
+	RoleDataCold            Role = "data_cold"
+	RoleDataFrozen          Role = "data_frozen"
+	RoleDataContent         Role = "data_content"
+	RoleTransform           Role = "transform"
+	RoleRemoteClusterClient Role = "remote_cluster_client"
+	RoleVotingOnly          Role = "voting_only"
+)
+
+// NodeSet is a group of identical Elasticsearch nodes: one StatefulSet.
+type NodeSet struct {
+	// Name of the nodeSet: a DNS-1123 label, unique in the cluster.
+	Name string `json:"name" jsonschema:"required"`
+	// Count is the number of nodes, 0 or more.
+	Count *int32 `json:"count" jsonschema:"required,minimum=0,maximum=1000"`
+	// Roles of the nodes; [] is a coordinating-only node. Default: the version's default roles.
+	Roles []Role `json:"roles" jsonschema:"enum=master,enum=data,enum=ingest,enum=ml,enum=data_hot,enum=data_warm,enum=data_cold,enum=data_frozen,enum=data_content,enum=transform,enum=remote_cluster_client,enum=voting_only"`
+	// Resources of the Elasticsearch container.
+	Resources Resources `json:"resources,omitzero"`
+	// Heap in JVM notation (4g, 4096m); default min(memory limit / 2, 31g); never above 32g.
+	Heap string `json:"heap,omitempty"`
+	// Storage of the data directory.
+	Storage Storage `json:"storage,omitzero"`
+	// Config holds extra elasticsearch.yml settings, dotted keys; settings esgen owns are rejected.
+	Config Settings `json:"config,omitempty"`
+	// Plugins installed on this nodeSet only.
+	Plugins []string `json:"plugins,omitempty"`
+	// Env holds extra environment variables of the Elasticsearch container.
+	Env []corev1.EnvVar `json:"env,omitempty"`
+	// NodeSelector of the pods.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Tolerations of the pods.
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+	// PriorityClassName of the pods.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// PodLabels are added to the pods.
+	PodLabels map[string]string `json:"podLabels,omitempty"`
+	// PodAnnotations are added to the pods.
+	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
+}
+
+// Resources of a container. CPU and Memory set both request and limit,
+// unless Requests or Limits name that resource explicitly.
+type Resources struct {
+	// CPU request and limit.
+	CPU *resource.Quantity `json:"cpu,omitempty"`
+	// Memory request and limit; required in production, the heap is derived from it.
+	Memory *resource.Quantity `json:"memory,omitempty"`
+	// Requests are explicit container requests.
+	Requests corev1.ResourceList `json:"requests,omitempty"`
+	// Limits are explicit container limits.
+	Limits corev1.ResourceList `json:"limits,omitempty"`
+}
+
+// Storage of a nodeSet's data directory: a PersistentVolumeClaim template
+// (the default), a host directory, or an emptyDir.
+type Storage struct {
+	// Size of the PersistentVolumeClaim.
+	Size *resource.Quantity `json:"size,omitempty"`
+	// StorageClassName of the PersistentVolumeClaim; empty: the default StorageClass.
+	StorageClassName string `json:"storageClassName,omitempty"`
+	// HostPath is a host directory; each pod uses its own subdirectory.
+	HostPath string `json:"hostPath,omitempty"`
+	// EmptyDir keeps data in an ephemeral emptyDir volume.
+	EmptyDir *bool `json:"emptyDir,omitempty"`
+}
+
+// Settings are elasticsearch.yml settings keyed by dotted setting name.
+// Values are strings, numbers, booleans or lists of them.
+type Settings map[string]any
+
+// Plugins installed on every node.
+type Plugins struct {
+	// Repository is the base URL of an internal plugin mirror.
+	Repository string `json:"repository,omitempty"`
+	// Install lists plugins for every node (name, or name@URL).
+	Install []string `json:"install,omitempty"`
+}
+
+// Security configures authentication and TLS.
+type Security struct {
+	// Enabled turns on Elasticsearch security; default true from 8.0, false before.
+	Enabled *bool `json:"enabled,omitempty"`
+	// ElasticPasswordSecret names an existing Secret with key "password" for the elastic user.
+	ElasticPasswordSecret string `json:"elasticPasswordSecret,omitempty"`
+	// TLS for transport and HTTP.
+	TLS TLS `json:"tls,omitzero"`
+	// SecureSettings are existing Secrets whose keys go into the keystore.
+	SecureSettings []SecureSettingsSource `json:"secureSettings,omitempty"`
+}
+
+// TLS names where certificates come from.
+type TLS struct {
+	// SecretName names an existing Secret with tls.crt, tls.key and ca.crt.
+	SecretName string `json:"secretName,omitempty"`
+	// IssuerRef names a cert-manager issuer that signs the certificates.
+	IssuerRef *IssuerRef `json:"issuerRef,omitempty"`
+}
+
+// IssuerRef refers to a cert-manager Issuer or ClusterIssuer.
+type IssuerRef struct {
+	// Name of the issuer.
+	Name string `json:"name,omitempty"`
+	// Kind is Issuer or ClusterIssuer.
+	Kind string `json:"kind,omitempty"`
+	// Group is the issuer's API group, cert-manager.io by default.
+	Group string `json:"group,omitempty"`
+}
+
+// SecureSettingsSource names an existing Secret whose keys go into the keystore.
+type SecureSettingsSource struct {
+	// SecretName of the existing Secret.
+	SecretName string `json:"secretName" jsonschema:"required"`
+}
+
+// HTTP configures the <cluster>-es-http Service.
+type HTTP struct {
+	// ServiceType of the client Service.
+	ServiceType corev1.ServiceType `json:"serviceType,omitempty" jsonschema:"enum=ClusterIP,enum=NodePort,enum=LoadBalancer,default=ClusterIP"`
+	// ServiceAnnotations are added to the client Service.
+	ServiceAnnotations map[string]string `json:"serviceAnnotations,omitempty"`
+}
+
+// Kibana wired to the cluster.
+type Kibana struct {
+	// Count of Kibana instances; 0 renders no Kibana.
+	Count int32 `json:"count,omitempty"`
+	// Resources of the Kibana container.
+	Resources Resources `json:"resources,omitzero"`
+	// ServiceAccountTokenSecret (8.x+ with security) names an existing Secret with key "token".
+	ServiceAccountTokenSecret string `json:"serviceAccountTokenSecret,omitempty"`
+	// PasswordSecret (before 8.x with security) names an existing Secret with key "password" for kibana_system.
+	PasswordSecret string `json:"passwordSecret,omitempty"`
+}
+
+// Patch is a kustomize patch (strategic merge or JSON 6902) applied to the rendered objects.
+type Patch struct {
+	// Patch is the patch document.
+	Patch string `json:"patch" jsonschema:"required"`
+	// Target selects the objects the patch applies to.
+	Target *PatchTarget `json:"target,omitempty"`
+}
+
+// PatchTarget selects objects by kind, name, namespace and selectors, as kustomize does.
+type PatchTarget struct {
+	// Group of the target objects' API.
+	Group string `json:"group,omitempty"`
+	// Version of the target objects' API.
+	Version string `json:"version,omitempty"`
+	// Kind of the target objects.
+	Kind string `json:"kind,omitempty"`
+	// Name (a regular expression) of the target objects.
+	Name string `json:"name,omitempty"`
+	// Namespace of the target objects.
+	Namespace string `json:"namespace,omitempty"`
+	// LabelSelector the target objects match.
+	LabelSelector string `json:"labelSelector,omitempty"`
+	// AnnotationSelector the target objects match.
+	AnnotationSelector string `json:"annotationSelector,omitempty"`
+}

@@ -1,0 +1,419 @@
+package esspec
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Limits that keep generated objects within Kubernetes' rules.
+const (
+	// MaxStatefulSetName is the longest StatefulSet name: its pods carry
+	// the label controller-revision-hash=<name>-<10 character hash>, and a
+	// label value has at most 63 characters.
+	MaxStatefulSetName = 52
+	// MaxCount bounds a nodeSet's count: far above any real cluster, low
+	// enough that a typo cannot make esgen render millions of pod names.
+	MaxCount = 1000
+)
+
+// Validate checks a defaulted spec (see SetDefaults) and returns every
+// error and every warning, each with the path of the field to change.
+// It never modifies c. A spec with errors must not be rendered; warnings
+// name risks the user may accept.
+func Validate(c *Cluster) (errs, warnings field.ErrorList) {
+	v := newValidation(c)
+	for _, check := range []func(*checker) field.ErrorList{
+		validDocument, validMetadata, validVersion, validImage, validEnums,
+		validTopology, validSystem, validNodeSets, atLeastOneMaster,
+		validSecurity, validHTTP, notRenderedYet,
+	} {
+		errs = append(errs, check(v)...)
+	}
+	for _, warn := range []func(*checker) field.ErrorList{
+		warnMasterCount, warnHeap,
+	} {
+		warnings = append(warnings, warn(v)...)
+	}
+	return errs, warnings
+}
+
+// checker carries what several checks need, computed once.
+type checker struct {
+	c         *Cluster
+	version   Version
+	versionOK bool
+}
+
+func newValidation(c *Cluster) *checker {
+	v := &checker{c: c}
+	if ver, err := ParseVersion(c.Spec.Version); err == nil {
+		v.version, v.versionOK = ver, true
+	}
+	return v
+}
+
+var (
+	specPath     = field.NewPath("spec")
+	nodeSetsPath = specPath.Child("nodeSets")
+)
+
+func validDocument(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	switch v.c.APIVersion {
+	case APIVersion:
+	case "":
+		errs = append(errs, field.Required(field.NewPath("apiVersion"), "must be "+APIVersion))
+	default:
+		errs = append(errs, field.NotSupported(field.NewPath("apiVersion"), v.c.APIVersion, []string{APIVersion}))
+	}
+	switch v.c.Kind {
+	case Kind:
+	case "":
+		errs = append(errs, field.Required(field.NewPath("kind"), "must be "+Kind))
+	default:
+		errs = append(errs, field.NotSupported(field.NewPath("kind"), v.c.Kind, []string{Kind}))
+	}
+	return errs
+}
+
+func validMetadata(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	m := v.c.Metadata
+	path := field.NewPath("metadata")
+	if m.Name == "" {
+		errs = append(errs, field.Required(path.Child("name"), "the cluster name"))
+	} else {
+		for _, msg := range validation.IsDNS1035Label(m.Name) {
+			errs = append(errs, field.Invalid(path.Child("name"), m.Name, msg))
+		}
+		if n := len(DiscoveryServiceName(m.Name)); n > validation.DNS1035LabelMaxLength {
+			errs = append(errs, field.Invalid(path.Child("name"), m.Name,
+				fmt.Sprintf("generated Service name %q is %d characters, above Kubernetes' 63: shorten metadata.name", DiscoveryServiceName(m.Name), n)))
+		}
+	}
+	if m.Namespace != "" {
+		for _, msg := range validation.IsDNS1123Label(m.Namespace) {
+			errs = append(errs, field.Invalid(path.Child("namespace"), m.Namespace, msg))
+		}
+	}
+	errs = append(errs, validLabels(m.Labels, path.Child("labels"))...)
+	errs = append(errs, validAnnotations(m.Annotations, path.Child("annotations"))...)
+	return errs
+}
+
+func validVersion(v *checker) field.ErrorList {
+	path := specPath.Child("version")
+	s := v.c.Spec.Version
+	if s == "" {
+		return field.ErrorList{field.Required(path, "the Elasticsearch version, full x.y.z, e.g. 8.19.3")}
+	}
+	if _, err := ParseVersion(s); err != nil {
+		return field.ErrorList{field.Invalid(path, s, err.Error())}
+	}
+	if !v.version.Rendered() {
+		return field.ErrorList{field.Invalid(path, s, fmt.Sprintf(
+			"Elasticsearch %d.x is not rendered yet: esgen renders 7.x, 8.x and 9.x", v.version.Major))}
+	}
+	return nil
+}
+
+func validImage(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	s := v.c.Spec
+	if v.versionOK && strings.TrimSpace(s.Image) == "" {
+		errs = append(errs, field.Required(specPath.Child("image"), "an image reference"))
+	}
+	for i, name := range s.ImagePullSecrets {
+		errs = append(errs, validObjectName(name, specPath.Child("imagePullSecrets").Index(i))...)
+	}
+	return errs
+}
+
+func validEnums(v *checker) field.ErrorList {
+	s := v.c.Spec
+	return slices.Concat(
+		oneOf(specPath.Child("imagePullPolicy"), s.ImagePullPolicy, corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever),
+		oneOf(specPath.Child("profile"), s.Profile, ProfileProduction, ProfileDevelopment),
+		oneOf(specPath.Child("podSecurity"), s.PodSecurity, PodSecurityPrivileged, PodSecurityBaseline, PodSecurityRestricted),
+		oneOf(specPath.Child("http", "serviceType"), s.HTTP.ServiceType, corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer),
+	)
+}
+
+// oneOf checks that value is one of valid; an empty value has not been defaulted.
+func oneOf[T ~string](path *field.Path, value T, valid ...T) field.ErrorList {
+	if slices.Contains(valid, value) {
+		return nil
+	}
+	names := make([]string, len(valid))
+	for i, s := range valid {
+		names[i] = string(s)
+	}
+	if value == "" {
+		return field.ErrorList{field.Required(path, "one of "+strings.Join(names, ", "))}
+	}
+	return field.ErrorList{field.NotSupported(path, value, names)}
+}
+
+func validTopology(v *checker) field.ErrorList {
+	t := v.c.Spec.Topology
+	path := specPath.Child("topology")
+	modes := []AntiAffinity{AntiAffinityRequired, AntiAffinityPreferred, AntiAffinityNone}
+	errs := oneOf(path.Child("hostAntiAffinity"), t.HostAntiAffinity, modes...)
+	if len(t.Racks) == 0 {
+		errs = append(errs, oneOf(path.Child("rackAntiAffinity"), t.RackAntiAffinity, modes...)...)
+	}
+	if t.RackLabel != "" {
+		for _, msg := range validation.IsQualifiedName(t.RackLabel) {
+			errs = append(errs, field.Invalid(path.Child("rackLabel"), t.RackLabel, msg))
+		}
+	} else if t.RackAntiAffinity == AntiAffinityRequired || t.RackAntiAffinity == AntiAffinityPreferred {
+		errs = append(errs, field.Required(path.Child("rackLabel"),
+			fmt.Sprintf("rackAntiAffinity is %s: name the node label that holds each server's rack id, e.g. esaas.hosts.rack", t.RackAntiAffinity)))
+	}
+	return errs
+}
+
+func validSystem(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	sys := v.c.Spec.System
+	path := specPath.Child("system")
+	if sys.MaxMapCount < DefaultMaxMapCount {
+		errs = append(errs, field.Invalid(path.Child("maxMapCount"), sys.MaxMapCount,
+			fmt.Sprintf("must be at least %d, the minimum of Elasticsearch's max map count bootstrap check", DefaultMaxMapCount)))
+	}
+	if sys.FileDescriptors < 65535 {
+		errs = append(errs, field.Invalid(path.Child("fileDescriptors"), sys.FileDescriptors,
+			"must be at least 65535, the minimum of Elasticsearch's file descriptor bootstrap check"))
+	}
+	if isFalse(sys.SystemCallFilter) && v.versionOK && !v.version.SystemCallFilterSetting() {
+		detail := fmt.Sprintf("Elasticsearch %s has no bootstrap.system_call_filter setting (it exists from 5.2 to 7.x)", v.version)
+		if v.version.Major >= 8 {
+			detail = "Elasticsearch 8.0 removed bootstrap.system_call_filter: system call filters are mandatory; remove this field and run on a kernel with seccomp"
+		}
+		errs = append(errs, field.Forbidden(path.Child("systemCallFilter"), detail))
+	}
+	if level := v.c.Spec.PodSecurity; level != PodSecurityPrivileged {
+		if isTrue(sys.SysctlInitContainer) {
+			errs = append(errs, field.Forbidden(path.Child("sysctlInitContainer"), fmt.Sprintf(
+				"the sysctl init container is privileged, which Pod Security level %q forbids: set it to false and raise vm.max_map_count to %d on the nodes, or set spec.podSecurity: privileged", level, sys.MaxMapCount)))
+		}
+		if isTrue(sys.MemoryLock) {
+			errs = append(errs, field.Forbidden(path.Child("memoryLock"), fmt.Sprintf(
+				"memory lock needs the IPC_LOCK and SYS_RESOURCE capabilities, which Pod Security level %q forbids: set it to false (and disable swap on the nodes), or set spec.podSecurity: privileged", level)))
+		}
+	}
+	if isTrue(sys.SysctlInitContainer) && strings.TrimSpace(sys.InitImage) == "" {
+		errs = append(errs, field.Required(path.Child("initImage"), "the image of the sysctl init container"))
+	}
+	return errs
+}
+
+func isTrue(b *bool) bool  { return b != nil && *b }
+func isFalse(b *bool) bool { return b != nil && !*b }
+
+func validHTTP(v *checker) field.ErrorList {
+	return validAnnotations(v.c.Spec.HTTP.ServiceAnnotations, specPath.Child("http", "serviceAnnotations"))
+}
+
+func validSecurity(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	sec := v.c.Spec.Security
+	path := specPath.Child("security")
+	if sec.ElasticPasswordSecret != "" {
+		errs = append(errs, validObjectName(sec.ElasticPasswordSecret, path.Child("elasticPasswordSecret"))...)
+	}
+	if sec.TLS.SecretName != "" {
+		errs = append(errs, validObjectName(sec.TLS.SecretName, path.Child("tls", "secretName"))...)
+	}
+	enabled := isTrue(sec.Enabled)
+	if !enabled {
+		if sec.TLS.SecretName != "" {
+			errs = append(errs, field.Invalid(path.Child("tls", "secretName"), sec.TLS.SecretName,
+				"TLS is part of Elasticsearch security: set spec.security.enabled: true, or remove this field"))
+		}
+		if sec.ElasticPasswordSecret != "" {
+			errs = append(errs, field.Invalid(path.Child("elasticPasswordSecret"), sec.ElasticPasswordSecret,
+				"has no effect while security is disabled: set spec.security.enabled: true, or remove this field"))
+		}
+		return errs
+	}
+	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !issuerSet(sec.TLS.IssuerRef) {
+		errs = append(errs, field.Required(path.Child("tls", "secretName"), fmt.Sprintf(
+			"security is enabled and the cluster has %d nodes: Elasticsearch requires TLS between nodes; name an existing Secret with tls.crt, tls.key and ca.crt, or set spec.security.enabled: false", nodes)))
+	}
+	return errs
+}
+
+func issuerSet(ref *IssuerRef) bool {
+	return ref != nil && *ref != IssuerRef{}
+}
+
+// notRenderedYet refuses fields of SPEC.md that esgen reads but does not
+// render yet, so that setting one never silently does nothing.
+func notRenderedYet(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	s := v.c.Spec
+	forbid := func(set bool, path *field.Path, what string) {
+		if set {
+			errs = append(errs, field.Forbidden(path, what+" is not rendered yet: remove this field"))
+		}
+	}
+	forbid(len(s.Topology.Racks) > 0, specPath.Child("topology", "racks"), "per-rack placement")
+	forbid(len(s.Plugins.Install) > 0 || s.Plugins.Repository != "", specPath.Child("plugins"), "plugin installation")
+	forbid(issuerSet(s.Security.TLS.IssuerRef), specPath.Child("security", "tls", "issuerRef"), "cert-manager issuance")
+	forbid(len(s.Security.SecureSettings) > 0, specPath.Child("security", "secureSettings"), "keystore loading")
+	k := s.Kibana
+	forbid(k.Count != 0 || k.ServiceAccountTokenSecret != "" || k.PasswordSecret != "" ||
+		k.Resources.CPU != nil || k.Resources.Memory != nil || k.Resources.Requests != nil || k.Resources.Limits != nil,
+		specPath.Child("kibana"), "Kibana")
+	forbid(len(s.Patches) > 0, specPath.Child("patches"), "patching")
+	for i, ns := range s.NodeSets {
+		forbid(len(ns.Plugins) > 0, nodeSetsPath.Index(i).Child("plugins"), "plugin installation")
+	}
+	return errs
+}
+
+// totalNodes sums the counts of every nodeSet.
+func (v *checker) totalNodes() int64 {
+	var n int64
+	for i := range v.c.Spec.NodeSets {
+		n += int64(v.c.Spec.NodeSets[i].Replicas())
+	}
+	return n
+}
+
+// masterNodes sums the counts of the master-eligible nodeSets.
+func (v *checker) masterNodes() int64 {
+	var n int64
+	for i := range v.c.Spec.NodeSets {
+		if ns := &v.c.Spec.NodeSets[i]; ns.MasterEligible() {
+			n += int64(ns.Replicas())
+		}
+	}
+	return n
+}
+
+func atLeastOneMaster(v *checker) field.ErrorList {
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		if ns.MasterEligible() && !ns.HasRole(RoleVotingOnly) && ns.Replicas() > 0 {
+			return nil
+		}
+	}
+	if len(v.c.Spec.NodeSets) == 0 {
+		return nil // validNodeSets reports the missing list
+	}
+	return field.ErrorList{field.Required(nodeSetsPath,
+		"no master-eligible node: give at least one nodeSet with count > 0 the master role (voting_only nodes cannot be elected)")}
+}
+
+func warnMasterCount(v *checker) field.ErrorList {
+	masters := v.masterNodes()
+	path := nodeSetsPath
+	var sets []int
+	for i := range v.c.Spec.NodeSets {
+		if v.c.Spec.NodeSets[i].MasterEligible() {
+			sets = append(sets, i)
+		}
+	}
+	if len(sets) == 1 {
+		path = nodeSetsPath.Index(sets[0]).Child("count")
+	}
+	var warnings field.ErrorList
+	if masters > 0 && masters%2 == 0 {
+		warnings = append(warnings, field.Invalid(path, masters, fmt.Sprintf(
+			"an even number of master-eligible nodes tolerates no more failures than %d: use an odd number", masters-1)))
+	}
+	if masters == 1 && v.c.Spec.Profile == ProfileProduction {
+		warnings = append(warnings, field.Invalid(path, masters,
+			"a single master-eligible node: losing it stops the cluster; production clusters need 3"))
+	}
+	return warnings
+}
+
+func warnHeap(v *checker) field.ErrorList {
+	var warnings field.ErrorList
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		heap, err := ParseHeap(ns.Heap)
+		if err != nil {
+			continue
+		}
+		path := nodeSetsPath.Index(i).Child("heap")
+		if heap == MaxHeap {
+			warnings = append(warnings, field.Invalid(path, ns.Heap,
+				"at 32g the JVM loses compressed object pointers and holds fewer objects than at 31g: use 31g or less"))
+		}
+		if limit := ns.Resources.MemoryLimit(); limit != nil && heap <= limit.Value() && heap*4 > limit.Value()*3 {
+			warnings = append(warnings, field.Invalid(path, ns.Heap, fmt.Sprintf(
+				"is above 75%% of the memory limit %s: Elasticsearch needs the rest for off-heap buffers and the file system cache; half is usual", limit)))
+		}
+	}
+	return warnings
+}
+
+// reservedPrefixes are label and annotation prefixes esgen writes itself.
+var reservedPrefixes = []string{"esgen.dev/", "app.kubernetes.io/"}
+
+func validLabels(labels map[string]string, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		for _, msg := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(path.Key(k), k, "key "+msg))
+		}
+		for _, msg := range validation.IsValidLabelValue(labels[k]) {
+			errs = append(errs, field.Invalid(path.Key(k), labels[k], msg))
+		}
+		errs = append(errs, notReserved(k, path)...)
+	}
+	return errs
+}
+
+func validAnnotations(annotations map[string]string, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	total := 0
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
+		for _, msg := range validation.IsQualifiedName(strings.ToLower(k)) {
+			errs = append(errs, field.Invalid(path.Key(k), k, "key "+msg))
+		}
+		errs = append(errs, notReserved(k, path)...)
+		total += len(k) + len(annotations[k])
+	}
+	if total > 256*1024 {
+		errs = append(errs, field.TooLong(path, "", 256*1024))
+	}
+	return errs
+}
+
+func notReserved(key string, path *field.Path) field.ErrorList {
+	for _, p := range reservedPrefixes {
+		if strings.HasPrefix(key, p) {
+			return field.ErrorList{field.Forbidden(path.Key(key), fmt.Sprintf("keys starting with %s are set by esgen", p))}
+		}
+	}
+	return nil
+}
+
+// validObjectName checks the name of a Kubernetes object a spec refers to.
+func validObjectName(name string, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		errs = append(errs, field.Invalid(path, name, msg))
+	}
+	return errs
+}
+
+// InvalidError is returned when a spec with validation errors is rendered.
+type InvalidError struct {
+	Errors field.ErrorList
+}
+
+func (e *InvalidError) Error() string {
+	return "invalid spec: " + e.Errors.ToAggregate().Error()
+}

@@ -1,0 +1,409 @@
+package esspec
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	posixpath "path"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+func validNodeSets(v *checker) field.ErrorList {
+	sets := v.c.Spec.NodeSets
+	if len(sets) == 0 {
+		return field.ErrorList{field.Required(nodeSetsPath, "at least one nodeSet, e.g. {name: default, count: 3}")}
+	}
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i := range sets {
+		ns := &sets[i]
+		p := nodeSetsPath.Index(i)
+		if seen[ns.Name] && ns.Name != "" {
+			errs = append(errs, field.Duplicate(p.Child("name"), ns.Name))
+		}
+		seen[ns.Name] = true
+		errs = append(errs, slices.Concat(
+			v.validNodeSetName(ns, p),
+			validCount(ns, p),
+			v.validRoles(ns, p),
+			v.validResources(ns, p),
+			v.validHeap(ns, p),
+			v.validStorage(ns, p),
+			validConfig(ns.Config, p.Child("config"), p),
+			validEnv(ns.Env, p.Child("env")),
+			validLabels(ns.NodeSelector, p.Child("nodeSelector")),
+			validTolerations(ns.Tolerations, p.Child("tolerations")),
+			validLabels(ns.PodLabels, p.Child("podLabels")),
+			validAnnotations(ns.PodAnnotations, p.Child("podAnnotations")),
+		)...)
+		if ns.PriorityClassName != "" {
+			errs = append(errs, validObjectName(ns.PriorityClassName, p.Child("priorityClassName"))...)
+		}
+	}
+	return errs
+}
+
+func (v *checker) validNodeSetName(ns *NodeSet, p *field.Path) field.ErrorList {
+	path := p.Child("name")
+	if ns.Name == "" {
+		return field.ErrorList{field.Required(path, "a DNS-1123 label, e.g. master or data")}
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(ns.Name) {
+		errs = append(errs, field.Invalid(path, ns.Name, msg))
+	}
+	if slices.Contains(reservedNodeSetNames, ns.Name) {
+		errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
+			"is reserved: the nodeSet's objects would collide with the Service %s", StatefulSetName(v.c.Metadata.Name, ns.Name))))
+	}
+	if v.c.Metadata.Name != "" && len(errs) == 0 {
+		name := StatefulSetName(v.c.Metadata.Name, ns.Name)
+		if len(name) > MaxStatefulSetName {
+			errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
+				"generated StatefulSet name %q is %d characters; with the pods' controller revision hash it must be at most %d: shorten this nodeSet name or metadata.name",
+				name, len(name), MaxStatefulSetName)))
+		}
+	}
+	return errs
+}
+
+func validCount(ns *NodeSet, p *field.Path) field.ErrorList {
+	path := p.Child("count")
+	switch {
+	case ns.Count == nil:
+		return field.ErrorList{field.Required(path, "the number of nodes, 0 or more")}
+	case *ns.Count < 0:
+		return field.ErrorList{field.Invalid(path, *ns.Count, "must be 0 or more")}
+	case *ns.Count > MaxCount:
+		return field.ErrorList{field.Invalid(path, *ns.Count, fmt.Sprintf("must be at most %d", MaxCount))}
+	}
+	return nil
+}
+
+func (v *checker) validRoles(ns *NodeSet, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	path := p.Child("roles")
+	known := make([]string, len(AllRoles))
+	for i, r := range AllRoles {
+		known[i] = string(r)
+	}
+	seen := map[Role]bool{}
+	for j, role := range ns.Roles {
+		since, ok := RoleSince(role)
+		switch {
+		case !ok:
+			errs = append(errs, field.NotSupported(path.Index(j), role, known))
+		case seen[role]:
+			errs = append(errs, field.Duplicate(path.Index(j), role))
+		case v.versionOK && !v.version.HasRole(role):
+			errs = append(errs, field.Invalid(path.Index(j), role, fmt.Sprintf(
+				"Elasticsearch %s has no %s role (it exists from %d.%d)", v.version, role, since.Major, since.Minor)))
+		}
+		seen[role] = true
+	}
+	if seen[RoleVotingOnly] && !seen[RoleMaster] {
+		errs = append(errs, field.Invalid(path, strings.Join(roleStrings(ns.Roles), ","), "voting_only nodes must also have the master role"))
+	}
+	return errs
+}
+
+func roleStrings(roles []Role) []string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return s
+}
+
+func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	r := &ns.Resources
+	path := p.Child("resources")
+	positive := func(q *resource.Quantity, path *field.Path) {
+		if q != nil && q.Sign() <= 0 {
+			errs = append(errs, field.Invalid(path, q.String(), "must be greater than zero"))
+		}
+	}
+	positive(r.CPU, path.Child("cpu"))
+	positive(r.Memory, path.Child("memory"))
+	for _, list := range []struct {
+		name string
+		rl   corev1.ResourceList
+	}{{"requests", r.Requests}, {"limits", r.Limits}} {
+		for _, k := range slices.Sorted(maps.Keys(list.rl)) {
+			q := list.rl[k]
+			positive(&q, path.Child(list.name).Key(string(k)))
+		}
+	}
+	requests, limits := r.ContainerRequests(), r.ContainerLimits()
+	for _, k := range slices.Sorted(maps.Keys(requests)) {
+		q := requests[k]
+		if limit, ok := limits[k]; ok && q.Cmp(limit) > 0 {
+			errs = append(errs, field.Invalid(path.Child("requests").Key(string(k)), q.String(),
+				fmt.Sprintf("must not exceed the limit %s", limit.String())))
+		}
+	}
+	if v.c.Spec.Profile == ProfileProduction && r.MemoryLimit() == nil {
+		errs = append(errs, field.Required(path.Child("memory"),
+			"the production profile needs a memory limit on every nodeSet: the heap is derived from it and a pod without one can take a server's memory"))
+	}
+	return errs
+}
+
+func (v *checker) validHeap(ns *NodeSet, p *field.Path) field.ErrorList {
+	path := p.Child("heap")
+	limit := ns.Resources.MemoryLimit()
+	if ns.Heap == "" {
+		if limit != nil && limit.Sign() > 0 && DefaultHeap(*limit) == 0 {
+			return field.ErrorList{field.Invalid(p.Child("resources", "memory"), limit.String(), "is too small to hold a JVM heap")}
+		}
+		return nil
+	}
+	heap, err := ParseHeap(ns.Heap)
+	if err != nil {
+		return field.ErrorList{field.Invalid(path, ns.Heap, err.Error())}
+	}
+	var errs field.ErrorList
+	if heap > MaxHeap {
+		errs = append(errs, field.Invalid(path, ns.Heap,
+			"must not exceed 32g: above it the JVM loses compressed object pointers; use 31g or less"))
+	}
+	if limit != nil && limit.Sign() > 0 && heap > limit.Value() {
+		errs = append(errs, field.Invalid(path, ns.Heap, fmt.Sprintf(
+			"must not exceed the memory limit %s: the container would be killed; use half of it", limit)))
+	}
+	return errs
+}
+
+func (v *checker) validStorage(ns *NodeSet, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	st := ns.Storage
+	path := p.Child("storage")
+	emptyDir := isTrue(st.EmptyDir)
+	kinds := 0
+	for _, set := range []bool{st.Size != nil, st.HostPath != "", emptyDir} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		errs = append(errs, field.Invalid(path, describeStorage(st),
+			"choose one of size (a PersistentVolumeClaim), hostPath or emptyDir"))
+	}
+	if st.Size != nil && st.Size.Sign() <= 0 {
+		errs = append(errs, field.Invalid(path.Child("size"), st.Size.String(), "must be greater than zero"))
+	}
+	if st.StorageClassName != "" {
+		errs = append(errs, validObjectName(st.StorageClassName, path.Child("storageClassName"))...)
+		if st.HostPath != "" || emptyDir {
+			errs = append(errs, field.Invalid(path.Child("storageClassName"), st.StorageClassName,
+				"applies to PersistentVolumeClaims only: remove it, or use size instead of hostPath/emptyDir"))
+		}
+	}
+	if st.HostPath != "" {
+		if !posixpath.IsAbs(st.HostPath) || posixpath.Clean(st.HostPath) == "/" || posixpath.Clean(st.HostPath) != st.HostPath {
+			errs = append(errs, field.Invalid(path.Child("hostPath"), st.HostPath,
+				"must be a clean absolute path other than /, e.g. /data/elasticsearch"))
+		}
+		if level := v.c.Spec.PodSecurity; level != PodSecurityPrivileged {
+			errs = append(errs, field.Forbidden(path.Child("hostPath"), fmt.Sprintf(
+				"Pod Security level %q forbids hostPath volumes: use size (a PersistentVolumeClaim, e.g. of a local StorageClass) or spec.podSecurity: privileged", level)))
+		}
+	}
+	if emptyDir && v.c.Spec.Profile == ProfileProduction && (ns.MasterEligible() || ns.HoldsData()) {
+		errs = append(errs, field.Forbidden(path.Child("emptyDir"),
+			"the production profile keeps master and data nodes on persistent storage (an emptyDir is lost with its pod): use size or hostPath, or profile: development"))
+	}
+	return errs
+}
+
+func describeStorage(st Storage) string {
+	var parts []string
+	if st.Size != nil {
+		parts = append(parts, "size")
+	}
+	if st.HostPath != "" {
+		parts = append(parts, "hostPath")
+	}
+	if isTrue(st.EmptyDir) {
+		parts = append(parts, "emptyDir")
+	}
+	return strings.Join(parts, "+")
+}
+
+// ownedSetting is an elasticsearch.yml setting esgen writes itself, and
+// the spec field a user changes instead.
+type ownedSetting struct {
+	key string
+	by  string // spec field, relative to the nodeSet when it starts with "."
+}
+
+var ownedSettings = []ownedSetting{
+	{"cluster.name", "metadata.name"},
+	{"node.name", "the pod name"},
+	{"node.roles", ".roles"}, {"node.master", ".roles"}, {"node.data", ".roles"}, {"node.ingest", ".roles"},
+	{"node.ml", ".roles"}, {"node.transform", ".roles"}, {"node.remote_cluster_client", ".roles"},
+	{"node.voting_only", ".roles"}, {"node.client", ".roles"},
+	{"discovery.seed_hosts", "the master-eligible nodeSets"}, {"discovery.seed_providers", "the master-eligible nodeSets"},
+	{"discovery.type", "the nodeSets (a single master-eligible node uses single-node discovery)"},
+	{"discovery.zen.ping.unicast.hosts", "the master-eligible nodeSets"},
+	{"discovery.zen.minimum_master_nodes", "the master-eligible nodeSets' counts"},
+	{"cluster.initial_master_nodes", "spec.bootstrap.initialMasterNodes"},
+	{"network.host", "esgen's Services and probes"}, {"network.publish_host", "esgen's Services and probes"},
+	{"http.port", "esgen's Services and probes"}, {"transport.port", "esgen's Services and probes"},
+	{"transport.tcp.port", "esgen's Services and probes"}, {"readiness.port", "esgen's readiness probe"},
+	{"path.data", ".storage"}, {"path.logs", "the image's log directory"},
+	{"bootstrap.memory_lock", "spec.system.memoryLock"}, {"bootstrap.mlockall", "spec.system.memoryLock"},
+	{"bootstrap.system_call_filter", "spec.system.systemCallFilter"},
+	{"xpack.security.enabled", "spec.security.enabled"},
+	{"xpack.security.transport.ssl.enabled", "spec.security.tls"},
+	{"xpack.security.transport.ssl.key", "spec.security.tls"},
+	{"xpack.security.transport.ssl.certificate", "spec.security.tls"},
+	{"xpack.security.transport.ssl.certificate_authorities", "spec.security.tls"},
+	{"xpack.security.http.ssl.enabled", "spec.security.tls"},
+	{"xpack.security.http.ssl.key", "spec.security.tls"},
+	{"xpack.security.http.ssl.certificate", "spec.security.tls"},
+	{"xpack.security.http.ssl.certificate_authorities", "spec.security.tls"},
+}
+
+// validConfig checks a nodeSet's extra elasticsearch.yml settings: each a
+// scalar or a list of scalars, none of them a setting esgen owns.
+func validConfig(cfg Settings, path, nodeSet *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	flat, collisions := FlattenSettings(cfg)
+	for _, k := range collisions {
+		errs = append(errs, field.Duplicate(path.Key(k), k))
+	}
+	for _, k := range slices.Sorted(maps.Keys(flat)) {
+		p := path.Key(k)
+		for _, o := range ownedSettings {
+			if o.key == k {
+				by := o.by
+				if strings.HasPrefix(by, ".") {
+					by = nodeSet.String() + by
+				}
+				errs = append(errs, field.Forbidden(p, "esgen sets this from "+by+"; change that instead"))
+			}
+		}
+		errs = append(errs, validSettingValue(flat[k], p)...)
+	}
+	return errs
+}
+
+func validSettingValue(value any, p *field.Path) field.ErrorList {
+	switch v := value.(type) {
+	case nil:
+		return field.ErrorList{field.Invalid(p, "null", "a setting needs a value: Elasticsearch refuses null settings; remove the key instead")}
+	case string, bool, json.Number, int64, float64:
+		return nil
+	case []any:
+		var errs field.ErrorList
+		for i, item := range v {
+			switch item.(type) {
+			case string, bool, json.Number, int64, float64:
+			default:
+				errs = append(errs, field.Invalid(p.Index(i), fmt.Sprint(item), "list items must be strings, numbers or booleans"))
+			}
+		}
+		return errs
+	}
+	return field.ErrorList{field.Invalid(p, fmt.Sprint(value), "must be a string, number, boolean or list")}
+}
+
+// FlattenSettings turns nested settings ({node: {attr: {zone: a}}}) into
+// dotted keys (node.attr.zone: a), as Elasticsearch reads them. Keys that
+// two spellings set both are returned as collisions, sorted.
+func FlattenSettings(s Settings) (Settings, []string) {
+	flat := Settings{}
+	var collisions []string
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			key := prefix + k
+			if sub, ok := m[k].(map[string]any); ok && len(sub) > 0 {
+				walk(key+".", sub)
+				continue
+			}
+			if _, dup := flat[key]; dup {
+				collisions = append(collisions, key)
+				continue
+			}
+			flat[key] = m[k]
+		}
+	}
+	walk("", s)
+	slices.Sort(collisions)
+	return flat, slices.Compact(collisions)
+}
+
+// ownedEnv are environment variables esgen sets on the Elasticsearch container.
+var ownedEnv = map[string]string{
+	"ES_JAVA_OPTS":     "spec.nodeSets[].heap",
+	"ELASTIC_PASSWORD": "spec.security.elasticPasswordSecret",
+	"POD_NAME":         "the downward API",
+	"POD_IP":           "the downward API",
+	"POD_NAMESPACE":    "the downward API",
+}
+
+func validEnv(env []corev1.EnvVar, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, e := range env {
+		p := path.Index(i)
+		if e.Name == "" {
+			errs = append(errs, field.Required(p.Child("name"), "the variable name"))
+			continue
+		}
+		for _, msg := range validation.IsEnvVarName(e.Name) {
+			errs = append(errs, field.Invalid(p.Child("name"), e.Name, msg))
+		}
+		if by, ok := ownedEnv[e.Name]; ok {
+			errs = append(errs, field.Forbidden(p.Child("name"), "esgen sets "+e.Name+" from "+by))
+		}
+		if e.Value != "" && e.ValueFrom != nil {
+			errs = append(errs, field.Invalid(p.Child("valueFrom"), "", "set value or valueFrom, not both"))
+		}
+	}
+	return errs
+}
+
+func validTolerations(tolerations []corev1.Toleration, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, t := range tolerations {
+		p := path.Index(i)
+		if t.Key != "" {
+			for _, msg := range validation.IsQualifiedName(t.Key) {
+				errs = append(errs, field.Invalid(p.Child("key"), t.Key, msg))
+			}
+		}
+		errs = append(errs, oneOf(p.Child("operator"), orDefault(t.Operator, corev1.TolerationOpEqual),
+			corev1.TolerationOpEqual, corev1.TolerationOpExists)...)
+		if t.Operator == corev1.TolerationOpExists && t.Value != "" {
+			errs = append(errs, field.Invalid(p.Child("value"), t.Value, "must be empty when operator is Exists"))
+		}
+		if t.Operator != corev1.TolerationOpExists && t.Key == "" {
+			errs = append(errs, field.Invalid(p.Child("operator"), t.Operator, "must be Exists when key is empty"))
+		}
+		if t.Effect != "" {
+			errs = append(errs, oneOf(p.Child("effect"), t.Effect,
+				corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute)...)
+		}
+		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+			errs = append(errs, field.Invalid(p.Child("effect"), t.Effect, "must be NoExecute when tolerationSeconds is set"))
+		}
+	}
+	return errs
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

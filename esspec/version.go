@@ -1,0 +1,163 @@
+package esspec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is an Elasticsearch release, major.minor.patch.
+type Version struct {
+	Major, Minor, Patch int
+}
+
+// lastMinor is the last minor of each known major. A major without an entry
+// here is unknown; the newest major (-1) takes any minor, so that a new
+// release needs no esgen change.
+var lastMinor = map[int]int{2: 4, 5: 6, 6: 8, 7: 17, 8: 19, 9: -1}
+
+// KnownMajors lists the Elasticsearch majors esgen knows, oldest first.
+var KnownMajors = []int{2, 5, 6, 7, 8, 9}
+
+// ParseVersion parses a full x.y.z Elasticsearch version and checks that
+// its major and minor exist.
+func ParseVersion(s string) (Version, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return Version{}, fmt.Errorf("must be a full version x.y.z, e.g. 8.19.3")
+	}
+	var n [3]int
+	for i, p := range parts {
+		// Digits only: strconv.Atoi would accept "+1" and "-0".
+		if p == "" || strings.TrimLeft(p, "0123456789") != "" || len(p) > 4 {
+			return Version{}, fmt.Errorf("must be a full version x.y.z, e.g. 8.19.3")
+		}
+		n[i], _ = strconv.Atoi(p)
+	}
+	v := Version{n[0], n[1], n[2]}
+	last, ok := lastMinor[v.Major]
+	if !ok {
+		return Version{}, fmt.Errorf("unknown Elasticsearch major %d: esgen knows %s", v.Major, majorList())
+	}
+	if last >= 0 && v.Minor > last {
+		return Version{}, fmt.Errorf("unknown Elasticsearch version: the %d.x line ends at %d.%d", v.Major, v.Major, last)
+	}
+	return v, nil
+}
+
+func majorList() string {
+	s := make([]string, len(KnownMajors))
+	for i, m := range KnownMajors {
+		s[i] = strconv.Itoa(m) + ".x"
+	}
+	return strings.Join(s, ", ")
+}
+
+// String returns x.y.z.
+func (v Version) String() string {
+	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
+}
+
+// Compare returns -1, 0 or +1 as v is older than, equal to or newer than o.
+func (v Version) Compare(o Version) int {
+	for _, d := range [3]int{v.Major - o.Major, v.Minor - o.Minor, v.Patch - o.Patch} {
+		if d < 0 {
+			return -1
+		}
+		if d > 0 {
+			return 1
+		}
+	}
+	return 0
+}
+
+// AtLeast reports whether v is major.minor.patch or newer.
+func (v Version) AtLeast(major, minor, patch int) bool {
+	return v.Compare(Version{major, minor, patch}) >= 0
+}
+
+// Rendered reports whether esgen renders manifests for this version yet.
+// Older majors parse and validate, so that a spec can be checked, but
+// their settings (zen discovery, legacy roles, ES_HEAP_SIZE) are not
+// rendered yet.
+func (v Version) Rendered() bool {
+	return v.Major >= 7
+}
+
+// NodeRolesList reports whether the version takes roles as the node.roles
+// list (7.9+) rather than as node.master/node.data/... booleans.
+func (v Version) NodeRolesList() bool {
+	return v.AtLeast(7, 9, 0)
+}
+
+// SecurityByDefault reports whether xpack security is on unless disabled (8.0+).
+func (v Version) SecurityByDefault() bool {
+	return v.Major >= 8
+}
+
+// SingleNodeDiscovery reports whether discovery.type: single-node exists (5.4+).
+func (v Version) SingleNodeDiscovery() bool {
+	return v.AtLeast(5, 4, 0)
+}
+
+// SystemCallFilterSetting reports whether bootstrap.system_call_filter
+// exists: it was named in 5.2 and removed in 8.0, when filters became mandatory.
+func (v Version) SystemCallFilterSetting() bool {
+	return v.AtLeast(5, 2, 0) && v.Major < 8
+}
+
+// roleSince is the first version that has each role.
+var roleSince = map[Role]Version{
+	RoleMaster:              {2, 0, 0},
+	RoleData:                {2, 0, 0},
+	RoleIngest:              {5, 0, 0},
+	RoleML:                  {5, 4, 0},
+	RoleVotingOnly:          {7, 3, 0},
+	RoleTransform:           {7, 7, 0},
+	RoleRemoteClusterClient: {7, 7, 0},
+	RoleDataHot:             {7, 10, 0},
+	RoleDataWarm:            {7, 10, 0},
+	RoleDataCold:            {7, 10, 0},
+	RoleDataContent:         {7, 10, 0},
+	RoleDataFrozen:          {7, 12, 0},
+}
+
+// AllRoles lists every role esgen knows, in SPEC.md's order.
+var AllRoles = []Role{
+	RoleMaster, RoleData, RoleIngest, RoleML, RoleDataHot, RoleDataWarm, RoleDataCold,
+	RoleDataFrozen, RoleDataContent, RoleTransform, RoleRemoteClusterClient, RoleVotingOnly,
+}
+
+// RoleSince returns the first version that has role, and false for an unknown role.
+func RoleSince(role Role) (Version, bool) {
+	v, ok := roleSince[role]
+	return v, ok
+}
+
+// HasRole reports whether the version has the role.
+func (v Version) HasRole(role Role) bool {
+	since, ok := roleSince[role]
+	return ok && v.Compare(since) >= 0
+}
+
+// DefaultRoles returns the roles a node of this version gets when a
+// nodeSet lists none: what Elasticsearch itself gives a node without role
+// settings, with the generic data role standing for every data tier.
+func (v Version) DefaultRoles() []Role {
+	var roles []Role
+	for _, r := range []Role{RoleMaster, RoleData, RoleIngest, RoleML, RoleRemoteClusterClient, RoleTransform} {
+		if v.HasRole(r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
+}
+
+// DefaultImage returns the official image of the version: Docker Hub's
+// library image for 2.x, Elastic's registry from 5.0.
+func (v Version) DefaultImage() string {
+	if v.Major < 5 {
+		return "elasticsearch:" + v.String()
+	}
+	return "docker.elastic.co/elasticsearch/elasticsearch:" + v.String()
+}

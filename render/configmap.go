@@ -1,0 +1,60 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/bootstrap"
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/topology"
+)
+
+// nodeConfig is the elasticsearch.yml of one placement group and the hash
+// that rolls its pods when it changes.
+type nodeConfig struct {
+	yaml []byte
+	hash string
+}
+
+// buildNodeConfig layers the group's settings: esgen's own, then
+// placement's, then the nodeSet's config (validation keeps it off esgen's
+// keys). The hash covers all of them but cluster.initial_master_nodes,
+// which is added last so that ending the bootstrap restarts no pod.
+func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation) (nodeConfig, error) {
+	settings := bootstrap.NodeSettings(c, g.NodeSet, f)
+	user, _ := esspec.FlattenSettings(g.NodeSet.Config)
+	bootstrap.Merge(settings, g.Settings, user)
+	hashed, err := yaml.Marshal(settings)
+	if err != nil {
+		return nodeConfig{}, err
+	}
+	sum := sha256.Sum256(hashed)
+	bootstrap.Merge(settings, bootstrap.InitialMasterNodesSettings(g.NodeSet, f))
+	out, err := yaml.Marshal(settings)
+	if err != nil {
+		return nodeConfig{}, err
+	}
+	return nodeConfig{yaml: out, hash: hex.EncodeToString(sum[:])}, nil
+}
+
+// configMap holds a group's elasticsearch.yml.
+func configMap(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: objectMeta(c, esspec.ConfigMapName(c.Metadata.Name, g.NodeSet.Name), groupLabels(c, g), nil),
+		Data:       map[string]string{bootstrap.ConfigFile: string(cfg.yaml)},
+	}
+}
+
+func objectMeta(c *esspec.Cluster, name string, labels, extraAnnotations map[string]string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{
+		Name:        name,
+		Namespace:   c.Metadata.Namespace,
+		Labels:      labels,
+		Annotations: annotations(c, extraAnnotations),
+	}
+}

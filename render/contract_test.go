@@ -1,0 +1,350 @@
+package render_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// forEachExample renders every example and hands its spec and decoded
+// manifest to check.
+func forEachExample(t *testing.T, check func(t *testing.T, c *esspec.Cluster, m manifest, stream []byte)) {
+	for _, path := range examplePaths(t) {
+		t.Run(exampleName(path), func(t *testing.T) {
+			c := loadSpec(t, path)
+			stream := renderYAML(t, c)
+			check(t, c, decodeManifest(t, stream), stream)
+		})
+	}
+}
+
+func selectorOf(t *testing.T, ls *metav1.LabelSelector) labels.Selector {
+	t.Helper()
+	s, err := metav1.LabelSelectorAsSelector(ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// nodeSetOf returns the spec nodeSet whose pods a StatefulSet runs.
+func nodeSetOf(t *testing.T, c *esspec.Cluster, sts *appsv1.StatefulSet) *esspec.NodeSet {
+	t.Helper()
+	name := sts.Spec.Template.Labels[esspec.LabelNodeSet]
+	for i := range c.Spec.NodeSets {
+		if c.Spec.NodeSets[i].Name == name {
+			return &c.Spec.NodeSets[i]
+		}
+	}
+	t.Fatalf("StatefulSet %s: no nodeSet %q in the spec", sts.Name, name)
+	return nil
+}
+
+func TestObjectOrder(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		kindRank := map[string]int{"ConfigMap": 0, "Service": 1, "PodDisruptionBudget": 2, "StatefulSet": 3}
+		masters := map[string]bool{}
+		for i := range m.statefulSets {
+			masters[m.statefulSets[i].Name] = nodeSetOf(t, c, &m.statefulSets[i]).MasterEligible()
+		}
+		key := func(s string) string {
+			kind, name, _ := strings.Cut(s, "/")
+			rank := "1"
+			if kind == "StatefulSet" && masters[name] {
+				rank = "0"
+			}
+			return fmt.Sprintf("%d/%s/%s", kindRank[kind], rank, name)
+		}
+		sorted := slices.SortedFunc(slices.Values(m.order), func(a, b string) int { return strings.Compare(key(a), key(b)) })
+		if !slices.Equal(m.order, sorted) {
+			t.Errorf("objects out of order:\n got %v\nwant %v", m.order, sorted)
+		}
+		// One ConfigMap, headless Service, PDB and StatefulSet per nodeSet,
+		// plus the discovery and http Services: nothing else.
+		n := len(c.Spec.NodeSets)
+		if len(m.configMaps) != n || len(m.pdbs) != n || len(m.statefulSets) != n || len(m.services) != n+2 {
+			t.Errorf("got %d ConfigMaps, %d Services, %d PDBs, %d StatefulSets for %d nodeSets",
+				len(m.configMaps), len(m.services), len(m.pdbs), len(m.statefulSets), n)
+		}
+	})
+}
+
+func TestStatefulSetSelectors(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			pods := labels.Set(sts.Spec.Template.Labels)
+			if !selectorOf(t, sts.Spec.Selector).Matches(pods) {
+				t.Errorf("%s: selector %v does not match its template labels", sts.Name, sts.Spec.Selector)
+			}
+			for k, v := range sts.Spec.Selector.MatchLabels {
+				if strings.Contains(k, "version") || v == c.Spec.Version {
+					t.Errorf("%s: selector holds the version (%s=%s); selectors are immutable", sts.Name, k, v)
+				}
+			}
+			for j := range m.statefulSets {
+				if j != i && selectorOf(t, sts.Spec.Selector).Matches(labels.Set(m.statefulSets[j].Spec.Template.Labels)) {
+					t.Errorf("%s: selector also matches the pods of %s", sts.Name, m.statefulSets[j].Name)
+				}
+			}
+			if sts.Spec.ServiceName != sts.Name || sts.Spec.PodManagementPolicy != appsv1.ParallelPodManagement ||
+				sts.Spec.UpdateStrategy.Type != appsv1.RollingUpdateStatefulSetStrategyType {
+				t.Errorf("%s: serviceName %q, podManagementPolicy %q, updateStrategy %q", sts.Name,
+					sts.Spec.ServiceName, sts.Spec.PodManagementPolicy, sts.Spec.UpdateStrategy.Type)
+			}
+		}
+	})
+}
+
+func TestEachPodUnderExactlyOnePDB(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		for _, sts := range m.statefulSets {
+			var under []string
+			for _, pdb := range m.pdbs {
+				if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(sts.Spec.Template.Labels)) {
+					under = append(under, pdb.Name)
+				}
+			}
+			if len(under) != 1 {
+				t.Errorf("pods of %s are under %d PDBs %v, want exactly 1", sts.Name, len(under), under)
+			}
+		}
+	})
+}
+
+func service(t *testing.T, m manifest, name string) corev1.Service {
+	t.Helper()
+	for _, s := range m.services {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no Service %s", name)
+	return corev1.Service{}
+}
+
+func TestDiscoveryService(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		svc := service(t, m, esspec.DiscoveryServiceName(c.Metadata.Name))
+		if svc.Spec.ClusterIP != corev1.ClusterIPNone || !svc.Spec.PublishNotReadyAddresses {
+			t.Errorf("clusterIP %q, publishNotReadyAddresses %v: want headless and publishing unready pods",
+				svc.Spec.ClusterIP, svc.Spec.PublishNotReadyAddresses)
+		}
+		if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 9300 {
+			t.Errorf("ports %v, want only 9300", svc.Spec.Ports)
+		}
+		sel := labels.SelectorFromSet(svc.Spec.Selector)
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			if got, want := sel.Matches(labels.Set(sts.Spec.Template.Labels)), nodeSetOf(t, c, sts).MasterEligible(); got != want {
+				t.Errorf("selects the pods of %s: %v, want %v (master-eligible pods only)", sts.Name, got, want)
+			}
+		}
+	})
+}
+
+func TestHTTPService(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		svc := service(t, m, esspec.HTTPServiceName(c.Metadata.Name))
+		if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 9200 {
+			t.Errorf("ports %v, want only 9200", svc.Spec.Ports)
+		}
+		coordinating := false
+		for i := range c.Spec.NodeSets {
+			coordinating = coordinating || (c.Spec.NodeSets[i].CoordinatingOnly() && c.Spec.NodeSets[i].Replicas() > 0)
+		}
+		sel := labels.SelectorFromSet(svc.Spec.Selector)
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			ns := nodeSetOf(t, c, sts)
+			want := !ns.DedicatedMaster()
+			if coordinating {
+				want = ns.CoordinatingOnly()
+			}
+			if got := sel.Matches(labels.Set(sts.Spec.Template.Labels)); got != want {
+				t.Errorf("selects the pods of %s: %v, want %v", sts.Name, got, want)
+			}
+		}
+	})
+}
+
+func TestInitialMasterNodes(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		var masterPods []string
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			if nodeSetOf(t, c, sts).MasterEligible() {
+				for j := range *sts.Spec.Replicas {
+					masterPods = append(masterPods, fmt.Sprintf("%s-%d", sts.Name, j))
+				}
+			}
+		}
+		slices.Sort(masterPods)
+		single := len(masterPods) == 1 && len(m.statefulSets) == 1
+		for _, cm := range m.configMaps {
+			var settings map[string]any
+			if err := yaml.Unmarshal([]byte(cm.Data["elasticsearch.yml"]), &settings); err != nil {
+				t.Fatalf("%s: elasticsearch.yml: %v", cm.Name, err)
+			}
+			got, has := settings["cluster.initial_master_nodes"]
+			master := strings.Contains(cm.Data["elasticsearch.yml"], "- master\n")
+			switch {
+			case single:
+				if has || settings["discovery.type"] != "single-node" {
+					t.Errorf("%s: a single-node cluster needs discovery.type: single-node and no initial_master_nodes", cm.Name)
+				}
+			case master:
+				if fmt.Sprint(got) != fmt.Sprint(masterPods) {
+					t.Errorf("%s: cluster.initial_master_nodes = %v, want %v", cm.Name, got, masterPods)
+				}
+			case has:
+				t.Errorf("%s: cluster.initial_master_nodes on a node that is not master-eligible", cm.Name)
+			}
+		}
+	})
+}
+
+// TestEndingBootstrapRestartsNothing: setting spec.bootstrap.initialMasterNodes
+// to false changes the masters' ConfigMaps and nothing that rolls a pod.
+func TestEndingBootstrapRestartsNothing(t *testing.T) {
+	c := loadSpec(t, "../examples/production.yaml")
+	before := decodeManifest(t, renderYAML(t, c))
+	c.Spec.Bootstrap.InitialMasterNodes = new(false)
+	after := decodeManifest(t, renderYAML(t, c))
+	for i := range before.statefulSets {
+		if !equality.Semantic.DeepEqual(before.statefulSets[i], after.statefulSets[i]) {
+			t.Errorf("StatefulSet %s changed", before.statefulSets[i].Name)
+		}
+	}
+	changed := 0
+	for i := range before.configMaps {
+		if before.configMaps[i].Data["elasticsearch.yml"] != after.configMaps[i].Data["elasticsearch.yml"] {
+			changed++
+			if strings.Contains(after.configMaps[i].Data["elasticsearch.yml"], "initial_master_nodes") {
+				t.Errorf("%s still lists initial master nodes", after.configMaps[i].Name)
+			}
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d ConfigMaps changed, want 1 (the masters')", changed)
+	}
+}
+
+// TestConfigChangeRollsPods: a config change reaches the pod template
+// through the config hash, so the StatefulSet rolls its pods.
+func TestConfigChangeRollsPods(t *testing.T) {
+	c := loadSpec(t, "../examples/production.yaml")
+	before := decodeManifest(t, renderYAML(t, c))
+	c.Spec.NodeSets[1].Config = esspec.Settings{"indices.memory.index_buffer_size": "20%"}
+	after := decodeManifest(t, renderYAML(t, c))
+	for i := range before.statefulSets {
+		name := before.statefulSets[i].Name
+		b := before.statefulSets[i].Spec.Template.Annotations["esgen.dev/config-hash"]
+		a := after.statefulSets[i].Spec.Template.Annotations["esgen.dev/config-hash"]
+		if changed, want := a != b, name == "logs-es-data"; changed != want {
+			t.Errorf("%s: config hash changed %v, want %v", name, changed, want)
+		}
+	}
+}
+
+func TestPodSecurityStandards(t *testing.T) {
+	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		level, err := psaapi.ParseLevel(string(c.Spec.PodSecurity))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sts := range m.statefulSets {
+			tpl := sts.Spec.Template
+			results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &tpl.ObjectMeta, &tpl.Spec)
+			if agg := policy.AggregateCheckResults(results); !agg.Allowed {
+				t.Errorf("%s violates Pod Security %q: %s: %s", sts.Name, level, agg.ForbiddenReason(), agg.ForbiddenDetail())
+			}
+		}
+	})
+}
+
+// TestPodSecurityCheckBites: the evaluator used above refuses what it
+// should, so a pass there means something: the privileged sysctl init
+// container and memory-lock capabilities of the production example break
+// baseline.
+func TestPodSecurityCheckBites(t *testing.T) {
+	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decodeManifest(t, renderYAML(t, loadSpec(t, "../examples/production.yaml")))
+	tpl := m.statefulSets[0].Spec.Template
+	results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: psaapi.LevelBaseline, Version: psaapi.LatestVersion()}, &tpl.ObjectMeta, &tpl.Spec)
+	if policy.AggregateCheckResults(results).Allowed {
+		t.Error("the production pods pass baseline, but they run a privileged init container")
+	}
+}
+
+// TestKustomizeBuild: the manifests are a valid kustomize base, the way a
+// user keeps them in git (kubectl kustomize runs the same code).
+func TestKustomizeBuild(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, stream []byte) {
+		fs := filesys.MakeFsInMemory()
+		if err := fs.WriteFile("/base/manifests.yaml", stream); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.WriteFile("/base/kustomization.yaml", []byte("resources:\n- manifests.yaml\n")); err != nil {
+			t.Fatal(err)
+		}
+		res, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/base")
+		if err != nil {
+			t.Fatalf("kustomize build: %v", err)
+		}
+		if got := len(res.Resources()); got != len(m.order) {
+			t.Errorf("kustomize built %d objects, want %d", got, len(m.order))
+		}
+	})
+}
+
+// TestDeterminism: the same spec gives the same bytes whatever the
+// scheduler does and whatever order the nodeSets are listed in.
+func TestDeterminism(t *testing.T) {
+	for _, path := range examplePaths(t) {
+		t.Run(exampleName(path), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+			runtime.GOMAXPROCS(1)
+			want := renderYAML(t, loadSpec(t, path))
+			runtime.GOMAXPROCS(8)
+			for range 5 {
+				if got := renderYAML(t, loadSpec(t, path)); string(got) != string(want) {
+					t.Fatal("render differs between runs")
+				}
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for range 5 {
+				c := loadSpec(t, path)
+				rng.Shuffle(len(c.Spec.NodeSets), func(i, j int) {
+					c.Spec.NodeSets[i], c.Spec.NodeSets[j] = c.Spec.NodeSets[j], c.Spec.NodeSets[i]
+				})
+				if got := renderYAML(t, c); string(got) != string(want) {
+					t.Fatal("render depends on the order of spec.nodeSets")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,80 @@
+package render
+
+import (
+	"maps"
+
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/topology"
+)
+
+// Recommended Kubernetes labels.
+const (
+	labelName      = "app.kubernetes.io/name"
+	labelInstance  = "app.kubernetes.io/instance"
+	labelComponent = "app.kubernetes.io/component"
+	labelManagedBy = "app.kubernetes.io/managed-by"
+	labelVersion   = "app.kubernetes.io/version"
+)
+
+// Components of the cluster-wide objects; nodeSet objects use the nodeSet
+// name, and validation reserves these two so that they never clash.
+const (
+	componentDiscovery = "discovery"
+	componentHTTP      = "http"
+)
+
+// objectLabels returns the labels of every object of the cluster: the
+// spec's metadata.labels, then esgen's own (validation keeps the spec
+// from setting esgen's keys).
+func objectLabels(c *esspec.Cluster, component string) map[string]string {
+	l := maps.Clone(c.Metadata.Labels)
+	if l == nil {
+		l = map[string]string{}
+	}
+	l[labelName] = "elasticsearch"
+	l[labelInstance] = c.Metadata.Name
+	l[labelComponent] = component
+	l[labelManagedBy] = "esgen"
+	l[labelVersion] = c.Spec.Version
+	l[esspec.LabelCluster] = c.Metadata.Name
+	return l
+}
+
+// groupLabels returns the labels of a placement group's objects.
+func groupLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
+	l := objectLabels(c, g.NodeSet.Name)
+	maps.Copy(l, g.Selector)
+	return l
+}
+
+// podLabels returns the labels of a group's pods: the group's labels, one
+// per role, and the nodeSet's podLabels.
+func podLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
+	ns := g.NodeSet
+	l := groupLabels(c, g)
+	for _, r := range ns.Roles {
+		l[esspec.LabelRolePrefix+string(r)] = "true"
+	}
+	if ns.CoordinatingOnly() {
+		l[esspec.LabelCoordinating] = "true"
+	}
+	if !ns.DedicatedMaster() {
+		l[esspec.LabelServesHTTP] = "true"
+	}
+	maps.Copy(l, ns.PodLabels)
+	return l
+}
+
+// annotations returns the spec's metadata.annotations merged with extra,
+// or nil when there are none.
+func annotations(c *esspec.Cluster, extra map[string]string) map[string]string {
+	if len(c.Metadata.Annotations) == 0 && len(extra) == 0 {
+		return nil
+	}
+	a := maps.Clone(c.Metadata.Annotations)
+	if a == nil {
+		a = map[string]string{}
+	}
+	maps.Copy(a, extra)
+	return a
+}

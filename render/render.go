@@ -1,0 +1,86 @@
+// Package render turns a defaulted, valid spec into Kubernetes objects and
+// writes them as deterministic YAML.
+//
+// The objects come in DESIGN.md's order: ConfigMaps, Services,
+// PodDisruptionBudgets, then StatefulSets (master-eligible first), each
+// kind sorted by name.
+package render
+
+import (
+	"cmp"
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/esgen/esgen/bootstrap"
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/topology"
+)
+
+// Object is a rendered Kubernetes object.
+type Object interface {
+	runtime.Object
+	metav1.Object
+}
+
+// Objects are rendered objects in output order.
+type Objects []Object
+
+// Render builds the objects of a cluster. The spec must be defaulted (see
+// esspec.SetDefaults); a spec with validation errors returns an
+// *esspec.InvalidError and no objects. Render reads c and never changes it.
+func Render(c *esspec.Cluster) (Objects, error) {
+	if errs, _ := esspec.Validate(c); len(errs) > 0 {
+		return nil, &esspec.InvalidError{Errors: errs}
+	}
+	groups := topology.Plan(c)
+	var masterPods []string
+	total := 0
+	for i := range groups {
+		total += int(groups[i].Replicas)
+		if groups[i].NodeSet.MasterEligible() {
+			masterPods = append(masterPods, groups[i].PodNames()...)
+		}
+	}
+	formation := bootstrap.ClusterFormation(c, masterPods, total)
+
+	var configMaps, services, pdbs, statefulSets []ordered
+	services = append(services,
+		ordered{obj: discoveryService(c)},
+		ordered{obj: httpService(c)},
+	)
+	for i := range groups {
+		g := &groups[i]
+		cfg, err := buildNodeConfig(c, g, formation)
+		if err != nil {
+			return nil, err
+		}
+		configMaps = append(configMaps, ordered{obj: configMap(c, g, cfg)})
+		services = append(services, ordered{obj: headlessService(c, g)})
+		pdbs = append(pdbs, ordered{obj: podDisruptionBudget(c, g)})
+		rank := 1
+		if g.NodeSet.MasterEligible() {
+			rank = 0
+		}
+		statefulSets = append(statefulSets, ordered{obj: statefulSet(c, g, cfg), rank: rank})
+	}
+	var out Objects
+	for _, kind := range [][]ordered{configMaps, services, pdbs, statefulSets} {
+		slices.SortFunc(kind, func(a, b ordered) int {
+			return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.obj.GetName(), b.obj.GetName()))
+		})
+		for _, o := range kind {
+			out = append(out, o.obj)
+		}
+	}
+	return out, nil
+}
+
+// ordered is an object with its rank within its kind: StatefulSets of
+// master-eligible nodes come first, so that `kubectl apply` creates the
+// masters before the nodes that join them.
+type ordered struct {
+	obj  Object
+	rank int
+}

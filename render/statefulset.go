@@ -1,0 +1,172 @@
+package render
+
+import (
+	"maps"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/esgen/esgen/bootstrap"
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/topology"
+)
+
+// ConfigHashAnnotation on a pod template holds the sha256 of the pods'
+// elasticsearch.yml (without cluster.initial_master_nodes), so that a
+// config change rolls the pods.
+const ConfigHashAnnotation = "esgen.dev/config-hash"
+
+// Volume names.
+const (
+	volumeData   = "elasticsearch-data"
+	volumeConfig = "config"
+	volumeCerts  = "certs"
+)
+
+// terminationGracePeriod leaves a stopping node time to finish in-flight
+// requests and close its shards cleanly after the preStop delay.
+const terminationGracePeriod = 180
+
+// statefulSet runs a placement group's pods. Parallel pod management
+// starts every pod at once, which a new cluster needs: its masters must
+// all be up to elect the first master. Rolling updates then replace one
+// pod at a time.
+func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.StatefulSet {
+	return &appsv1.StatefulSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
+		ObjectMeta: objectMeta(c, g.Name, groupLabels(c, g), nil),
+		Spec: appsv1.StatefulSetSpec{
+			Replicas:             new(g.Replicas),
+			ServiceName:          g.Name,
+			PodManagementPolicy:  appsv1.ParallelPodManagement,
+			UpdateStrategy:       appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType},
+			Selector:             &metav1.LabelSelector{MatchLabels: maps.Clone(g.Selector)},
+			Template:             podTemplate(c, g, cfg),
+			VolumeClaimTemplates: volumeClaimTemplates(c, g),
+		},
+	}
+}
+
+// volumeClaimTemplates returns the data claim of a PVC-backed group. Its
+// labels are the selector labels only: claim templates cannot change
+// after creation, so nothing that changes on upgrade may be in them.
+func volumeClaimTemplates(c *esspec.Cluster, g *topology.Group) []corev1.PersistentVolumeClaim {
+	st := g.NodeSet.Storage
+	if st.Size == nil || st.HostPath != "" || (st.EmptyDir != nil && *st.EmptyDir) {
+		return nil
+	}
+	claim := corev1.PersistentVolumeClaim{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
+		ObjectMeta: metav1.ObjectMeta{Name: volumeData, Labels: maps.Clone(g.Selector)},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources: corev1.VolumeResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceStorage: st.Size.DeepCopy()},
+			},
+		},
+	}
+	if st.StorageClassName != "" {
+		claim.Spec.StorageClassName = new(st.StorageClassName)
+	}
+	return []corev1.PersistentVolumeClaim{claim}
+}
+
+// podTemplate is the pod of a placement group.
+func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.PodTemplateSpec {
+	ns := g.NodeSet
+	podAnnotations := maps.Clone(ns.PodAnnotations)
+	if podAnnotations == nil {
+		podAnnotations = map[string]string{}
+	}
+	podAnnotations[ConfigHashAnnotation] = cfg.hash
+	dataMount := dataVolumeMount(ns)
+	var inits []corev1.Container
+	for _, init := range []*corev1.Container{
+		bootstrap.SysctlInitContainer(c),
+		bootstrap.DataPermissionsContainer(c, ns, dataMount),
+	} {
+		if init != nil {
+			inits = append(inits, *init)
+		}
+	}
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: podLabels(c, g), Annotations: podAnnotations},
+		Spec: corev1.PodSpec{
+			Affinity:                      g.Affinity,
+			TopologySpreadConstraints:     g.TopologySpreadConstraints,
+			AutomountServiceAccountToken:  new(false),
+			EnableServiceLinks:            new(false),
+			ImagePullSecrets:              pullSecrets(c.Spec.ImagePullSecrets),
+			InitContainers:                inits,
+			Containers:                    []corev1.Container{elasticsearchContainer(c, g, dataMount)},
+			NodeSelector:                  ns.NodeSelector,
+			Tolerations:                   ns.Tolerations,
+			PriorityClassName:             ns.PriorityClassName,
+			SecurityContext:               podSecurityContext(),
+			TerminationGracePeriodSeconds: new(int64(terminationGracePeriod)),
+			Volumes:                       volumes(c, g),
+		},
+	}
+}
+
+func pullSecrets(names []string) []corev1.LocalObjectReference {
+	var refs []corev1.LocalObjectReference
+	for _, n := range names {
+		refs = append(refs, corev1.LocalObjectReference{Name: n})
+	}
+	return refs
+}
+
+// podSecurityContext runs every container as the image's elasticsearch
+// user unless it says otherwise, with the runtime's default seccomp
+// profile; fsGroup makes volumes writable by that user, and changing
+// ownership only on a mismatch keeps large data volumes quick to mount.
+func podSecurityContext() *corev1.PodSecurityContext {
+	return &corev1.PodSecurityContext{
+		RunAsUser:           new(int64(bootstrap.UID)),
+		RunAsNonRoot:        new(true),
+		FSGroup:             new(int64(bootstrap.GID)),
+		FSGroupChangePolicy: new(corev1.FSGroupChangeOnRootMismatch),
+		SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	}
+}
+
+// dataVolumeMount mounts the data volume; a hostPath gets one
+// subdirectory per pod (namespace/pod name), so pods of different clusters
+// and namespaces on one server never share a directory.
+func dataVolumeMount(ns *esspec.NodeSet) corev1.VolumeMount {
+	m := corev1.VolumeMount{Name: volumeData, MountPath: bootstrap.DataDir}
+	if ns.Storage.HostPath != "" {
+		m.SubPathExpr = "$(POD_NAMESPACE)/$(POD_NAME)"
+	}
+	return m
+}
+
+func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
+	ns := g.NodeSet
+	vols := []corev1.Volume{{
+		Name: volumeConfig,
+		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+			LocalObjectReference: corev1.LocalObjectReference{Name: esspec.ConfigMapName(c.Metadata.Name, ns.Name)},
+		}},
+	}}
+	if bootstrap.TLSEnabled(c) {
+		vols = append(vols, corev1.Volume{
+			Name: volumeCerts,
+			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+				SecretName:  c.Spec.Security.TLS.SecretName,
+				DefaultMode: new(int32(0o440)),
+			}},
+		})
+	}
+	switch st := ns.Storage; {
+	case st.HostPath != "":
+		vols = append(vols, corev1.Volume{Name: volumeData, VolumeSource: corev1.VolumeSource{
+			HostPath: &corev1.HostPathVolumeSource{Path: st.HostPath, Type: new(corev1.HostPathDirectoryOrCreate)},
+		}})
+	case st.EmptyDir != nil && *st.EmptyDir:
+		vols = append(vols, corev1.Volume{Name: volumeData, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	}
+	return vols
+}
