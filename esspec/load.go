@@ -172,7 +172,11 @@ type decoder struct {
 }
 
 func (d *decoder) fail(n *yaml.Node, path *field.Path, format string, args ...any) {
-	d.problems = append(d.problems, Problem{Line: n.Line, Field: path.String(), Detail: fmt.Sprintf(format, args...)})
+	p := Problem{Line: n.Line, Detail: fmt.Sprintf(format, args...)}
+	if path != nil {
+		p.Field = path.String()
+	}
+	d.problems = append(d.problems, p)
 }
 
 var (
@@ -304,6 +308,8 @@ func (d *decoder) object(n *yaml.Node, t reflect.Type, path *field.Path) any {
 			d.fail(k, path.Child(key), "unknown field%s", suggest(key, fields))
 			return
 		}
+		// A field's line is its key's: a block value starts on the next line.
+		d.source.add(path.Child(key).String(), k.Line)
 		if val := d.value(v, f, path.Child(key)); val != nil {
 			out[key] = val
 		}
@@ -317,7 +323,8 @@ func (d *decoder) mapping(n *yaml.Node, t reflect.Type, path *field.Path) any {
 		return nil
 	}
 	out := map[string]any{}
-	d.eachKey(n, path, func(key string, _, v *yaml.Node) {
+	d.eachKey(n, path, func(key string, k, v *yaml.Node) {
+		d.source.add(path.Key(key).String(), k.Line)
 		out[key] = d.value(v, t.Elem(), path.Key(key))
 	})
 	return out

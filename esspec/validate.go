@@ -231,8 +231,10 @@ func validSecurity(v *checker) field.ErrorList {
 	if sec.TLS.SecretName != "" {
 		errs = append(errs, validObjectName(sec.TLS.SecretName, path.Child("tls", "secretName"))...)
 	}
-	enabled := isTrue(sec.Enabled)
-	if !enabled {
+	if sec.Enabled == nil {
+		return errs // not defaulted: the version did not parse, and validVersion says so
+	}
+	if !*sec.Enabled {
 		if sec.TLS.SecretName != "" {
 			errs = append(errs, field.Invalid(path.Child("tls", "secretName"), sec.TLS.SecretName,
 				"TLS is part of Elasticsearch security: set spec.security.enabled: true, or remove this field"))

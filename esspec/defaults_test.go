@@ -1,0 +1,203 @@
+package esspec_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+func marshal(t *testing.T, c *esspec.Cluster) string {
+	t.Helper()
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func TestSetDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec string
+		want string // the defaulted spec, as validate -o yaml prints it
+	}{
+		{
+			name: "production",
+			spec: `
+apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata: {name: logs}
+spec:
+  version: 8.19.20
+  nodeSets:
+  - {name: all, count: 3, resources: {memory: 5Gi}}
+  - {name: big, count: 1, roles: [], resources: {limits: {memory: 128Gi}}}
+`,
+			want: `apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata:
+  name: logs
+spec:
+  bootstrap:
+    initialMasterNodes: true
+  http:
+    serviceType: ClusterIP
+  image: docker.elastic.co/elasticsearch/elasticsearch:8.19.20
+  imagePullPolicy: IfNotPresent
+  nodeSets:
+  - count: 3
+    heap: 2560m
+    name: all
+    resources:
+      memory: 5Gi
+    roles:
+    - master
+    - data
+    - ingest
+    - ml
+    - remote_cluster_client
+    - transform
+    storage:
+      size: 10Gi
+  - count: 1
+    heap: 31g
+    name: big
+    resources:
+      limits:
+        memory: 128Gi
+    roles: []
+    storage:
+      size: 10Gi
+  podSecurity: privileged
+  profile: production
+  security:
+    enabled: true
+  system:
+    fileDescriptors: 65536
+    initImage: busybox:1.36
+    maxMapCount: 262144
+    memoryLock: true
+    sysctlInitContainer: true
+    systemCallFilter: true
+  topology:
+    hostAntiAffinity: required
+    rackAntiAffinity: none
+  version: 8.19.20
+`,
+		},
+		{
+			name: "development, baseline, 7.x with a rack label",
+			spec: `
+apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata: {name: dev}
+spec:
+  version: 7.8.1
+  profile: development
+  podSecurity: baseline
+  topology: {rackLabel: esaas.hosts.rack}
+  nodeSets:
+  - {name: one, count: 1}
+`,
+			want: `apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata:
+  name: dev
+spec:
+  bootstrap:
+    initialMasterNodes: true
+  http:
+    serviceType: ClusterIP
+  image: docker.elastic.co/elasticsearch/elasticsearch:7.8.1
+  imagePullPolicy: IfNotPresent
+  nodeSets:
+  - count: 1
+    name: one
+    roles:
+    - master
+    - data
+    - ingest
+    - ml
+    - remote_cluster_client
+    - transform
+    storage:
+      emptyDir: true
+  podSecurity: baseline
+  profile: development
+  security:
+    enabled: false
+  system:
+    fileDescriptors: 65536
+    initImage: busybox:1.36
+    maxMapCount: 262144
+    memoryLock: false
+    sysctlInitContainer: false
+    systemCallFilter: true
+  topology:
+    hostAntiAffinity: preferred
+    rackAntiAffinity: required
+    rackLabel: esaas.hosts.rack
+  version: 7.8.1
+`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := parse(t, tc.spec)
+			esspec.SetDefaults(c)
+			got := marshal(t, c)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("defaulted spec (-want +got):\n%s", diff)
+			}
+			esspec.SetDefaults(c)
+			if again := marshal(t, c); again != got {
+				t.Errorf("SetDefaults is not idempotent:\n%s", cmp.Diff(got, again))
+			}
+		})
+	}
+}
+
+// TestSetDefaultsKeepsSetFields: explicit values, including explicit
+// false, survive defaulting.
+func TestSetDefaultsKeepsSetFields(t *testing.T) {
+	c := parse(t, `
+apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata: {name: logs}
+spec:
+  version: 8.19.20
+  image: registry.internal/es:8.19.20
+  profile: development
+  system: {sysctlInitContainer: false, memoryLock: false, maxMapCount: 1048576}
+  security: {enabled: false}
+  bootstrap: {initialMasterNodes: false}
+  topology: {hostAntiAffinity: none}
+  nodeSets:
+  - {name: a, count: 1, heap: 1g, roles: [master], resources: {memory: 4Gi}, storage: {emptyDir: false}}
+`)
+	esspec.SetDefaults(c)
+	s := c.Spec
+	ns := s.NodeSets[0]
+	for _, check := range []struct {
+		what string
+		ok   bool
+	}{
+		{"image", s.Image == "registry.internal/es:8.19.20"},
+		{"sysctlInitContainer", !*s.System.SysctlInitContainer},
+		{"memoryLock", !*s.System.MemoryLock},
+		{"maxMapCount", s.System.MaxMapCount == 1048576},
+		{"security.enabled", !*s.Security.Enabled},
+		{"initialMasterNodes", !*s.Bootstrap.InitialMasterNodes},
+		{"hostAntiAffinity", s.Topology.HostAntiAffinity == esspec.AntiAffinityNone},
+		{"heap", ns.Heap == "1g"},
+		{"roles", len(ns.Roles) == 1},
+		// emptyDir: false in development asks for a claim of the default size.
+		{"storage", ns.Storage.Size != nil && ns.Storage.Size.String() == "10Gi"},
+	} {
+		if !check.ok {
+			t.Errorf("SetDefaults changed %s", check.what)
+		}
+	}
+}

@@ -1,0 +1,334 @@
+package esspec_test
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// baseSpec is a valid production spec that each case changes in one way.
+const baseSpec = `
+apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata:
+  name: logs
+spec:
+  version: 8.19.20
+  security:
+    enabled: true
+    elasticPasswordSecret: logs-es-elastic-password
+    tls:
+      secretName: logs-es-certs
+  nodeSets:
+  - name: master
+    count: 3
+    roles: [master]
+    resources: {cpu: "1", memory: 4Gi}
+  - name: data
+    count: 3
+    roles: [data, ingest]
+    resources: {cpu: "4", memory: 16Gi}
+`
+
+func parse(t *testing.T, spec string) *esspec.Cluster {
+	t.Helper()
+	c, err := esspec.Parse([]byte(spec))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return c
+}
+
+func quantity(s string) *resource.Quantity {
+	q := resource.MustParse(s)
+	return &q
+}
+
+var (
+	nodeSet0 = field.NewPath("spec", "nodeSets").Index(0)
+	nodeSet1 = field.NewPath("spec", "nodeSets").Index(1)
+)
+
+func TestValidateErrors(t *testing.T) {
+	matcher := field.ErrorMatcher{}.ByType().ByField().ByDetailSubstring()
+	for _, tc := range []struct {
+		name   string
+		mutate func(c *esspec.Cluster)
+		want   field.ErrorList
+	}{
+		{"valid", func(*esspec.Cluster) {}, nil},
+		{"missing apiVersion and kind", func(c *esspec.Cluster) { c.APIVersion, c.Kind = "", "" }, field.ErrorList{
+			field.Required(field.NewPath("apiVersion"), ""),
+			field.Required(field.NewPath("kind"), ""),
+		}},
+		{"wrong kind", func(c *esspec.Cluster) { c.Kind = "Elasticsearch" }, field.ErrorList{
+			field.NotSupported[string](field.NewPath("kind"), "Elasticsearch", nil),
+		}},
+		{"missing name", func(c *esspec.Cluster) { c.Metadata.Name = "" }, field.ErrorList{
+			field.Required(field.NewPath("metadata", "name"), ""),
+		}},
+		{"name not a DNS-1035 label", func(c *esspec.Cluster) { c.Metadata.Name = "1logs" }, field.ErrorList{
+			field.Invalid(field.NewPath("metadata", "name"), "1logs", "a DNS-1035 label"),
+		}},
+		{"name too long for the discovery Service", func(c *esspec.Cluster) { c.Metadata.Name = strings.Repeat("a", 51) }, field.ErrorList{
+			field.Invalid(field.NewPath("metadata", "name"), nil, "shorten metadata.name"),
+			field.Invalid(nodeSet0.Child("name"), nil, "shorten this nodeSet name or metadata.name"),
+			field.Invalid(nodeSet1.Child("name"), nil, "shorten this nodeSet name or metadata.name"),
+		}},
+		{"StatefulSet name too long", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Name = strings.Repeat("d", 45) }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("name"), nil, "is 53 characters"),
+		}},
+		{"bad namespace", func(c *esspec.Cluster) { c.Metadata.Namespace = "Search" }, field.ErrorList{
+			field.Invalid(field.NewPath("metadata", "namespace"), "Search", ""),
+		}},
+		{"reserved label", func(c *esspec.Cluster) { c.Metadata.Labels = map[string]string{"esgen.dev/cluster": "x"} }, field.ErrorList{
+			field.Forbidden(field.NewPath("metadata", "labels").Key("esgen.dev/cluster"), "set by esgen"),
+		}},
+		{"bad label value", func(c *esspec.Cluster) { c.Metadata.Labels = map[string]string{"team": "a b"} }, field.ErrorList{
+			field.Invalid(field.NewPath("metadata", "labels").Key("team"), "a b", ""),
+		}},
+		{"missing version", func(c *esspec.Cluster) { c.Spec.Version = "" }, field.ErrorList{
+			field.Required(field.NewPath("spec", "version"), ""),
+		}},
+		{"malformed version", func(c *esspec.Cluster) { c.Spec.Version = "8.x" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "8.x", "full version x.y.z"),
+		}},
+		{"two-part version", func(c *esspec.Cluster) { c.Spec.Version = "8.19" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "8.19", "full version x.y.z"),
+		}},
+		{"unknown major", func(c *esspec.Cluster) { c.Spec.Version = "10.0.0" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "10.0.0", "unknown Elasticsearch major 10"),
+		}},
+		{"unknown minor", func(c *esspec.Cluster) { c.Spec.Version = "7.18.0" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "7.18.0", "ends at 7.17"),
+		}},
+		{"older major not rendered yet", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "6.8.23", "not rendered yet"),
+		}},
+		{"role the version lacks", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.11.2"
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataFrozen}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("roles").Index(0), nil, "has no data_frozen role (it exists from 7.12)"),
+		}},
+		{"unknown role", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Roles = []esspec.Role{"client"} }, field.ErrorList{
+			field.NotSupported[string](nodeSet1.Child("roles").Index(0), "client", nil),
+		}},
+		{"duplicate role", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Roles = []esspec.Role{"data", "data"} }, field.ErrorList{
+			field.Duplicate(nodeSet1.Child("roles").Index(1), nil),
+		}},
+		{"voting_only without master", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Roles = []esspec.Role{"data", "voting_only"} }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("roles"), nil, "must also have the master role"),
+		}},
+		{"missing nodeSets", func(c *esspec.Cluster) { c.Spec.NodeSets = nil }, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), ""),
+		}},
+		{"duplicate nodeSet names", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Name = "master" }, field.ErrorList{
+			field.Duplicate(nodeSet1.Child("name"), nil),
+		}},
+		{"reserved nodeSet name", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Name = "discovery" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("name"), "discovery", "reserved"),
+		}},
+		{"missing count", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = nil }, field.ErrorList{
+			field.Required(nodeSet1.Child("count"), ""),
+		}},
+		{"negative count", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = new(int32(-1)) }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("count"), nil, "must be 0 or more"),
+		}},
+		{"count too large", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = new(int32(5000)) }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("count"), nil, "at most 1000"),
+		}},
+		{"no master-eligible node", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Roles = []esspec.Role{esspec.RoleData} }, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), "no master-eligible node"),
+		}},
+		{"masters scaled to zero", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(0)) }, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), "no master-eligible node"),
+		}},
+		{"only voting_only masters", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleVotingOnly}
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), "voting_only nodes cannot be elected"),
+		}},
+		{"heap above 32g", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Resources.Memory = quantity("128Gi")
+			c.Spec.NodeSets[1].Heap = "40g"
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "40g", "must not exceed 32g"),
+		}},
+		{"heap above the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "20g" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "20g", "must not exceed the memory limit 16Gi"),
+		}},
+		{"heap without unit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "4096" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "4096", "unit k, m or g"),
+		}},
+		{"memory too small for a heap", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Resources.Memory = quantity("1Ki") }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("resources", "memory"), nil, "too small"),
+		}},
+		{"production without memory", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Resources.Memory = nil }, field.ErrorList{
+			field.Required(nodeSet1.Child("resources", "memory"), "production profile"),
+		}},
+		{"request above limit", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8")}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("resources", "requests").Key("cpu"), nil, "must not exceed the limit 4"),
+		}},
+		{"sysctl init container under baseline", func(c *esspec.Cluster) {
+			c.Spec.PodSecurity = esspec.PodSecurityBaseline
+			c.Spec.System.SysctlInitContainer = new(true)
+		}, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "system", "sysctlInitContainer"), `level "baseline" forbids`),
+		}},
+		{"memory lock under restricted", func(c *esspec.Cluster) {
+			c.Spec.PodSecurity = esspec.PodSecurityRestricted
+			c.Spec.System.MemoryLock = new(true)
+		}, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "system", "memoryLock"), `level "restricted" forbids`),
+		}},
+		{"hostPath under baseline", func(c *esspec.Cluster) {
+			c.Spec.PodSecurity = esspec.PodSecurityBaseline
+			c.Spec.NodeSets[1].Storage.HostPath = "/data/es"
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("storage", "hostPath"), "forbids hostPath volumes"),
+		}},
+		{"two storage kinds", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Storage = esspec.Storage{Size: quantity("1Ti"), HostPath: "/data/es"}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("storage"), "size+hostPath", "choose one"),
+		}},
+		{"relative hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.HostPath = "data" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("storage", "hostPath"), "data", "absolute path"),
+		}},
+		{"emptyDir for data in production", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.EmptyDir = new(true) }, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("storage", "emptyDir"), "persistent storage"),
+		}},
+		{"system call filter off on 8.x", func(c *esspec.Cluster) { c.Spec.System.SystemCallFilter = new(false) }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "system", "systemCallFilter"), "8.0 removed"),
+		}},
+		{"max map count too low", func(c *esspec.Cluster) { c.Spec.System.MaxMapCount = 65530 }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "system", "maxMapCount"), nil, "at least 262144"),
+		}},
+		{"security without TLS on a multi-node cluster", func(c *esspec.Cluster) { c.Spec.Security.TLS.SecretName = "" }, field.ErrorList{
+			field.Required(field.NewPath("spec", "security", "tls", "secretName"), "requires TLS between nodes"),
+		}},
+		{"TLS with security off", func(c *esspec.Cluster) {
+			c.Spec.Security.Enabled = new(false)
+			c.Spec.Security.ElasticPasswordSecret = ""
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "security", "tls", "secretName"), nil, "TLS is part of Elasticsearch security"),
+		}},
+		{"owned setting in config", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Config = esspec.Settings{"node.roles": []any{"data"}, "node.attr.zone": "a"}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("config").Key("node.roles"), "from spec.nodeSets[1].roles"),
+		}},
+		{"owned setting in nested config", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack": map[string]any{"security": map[string]any{"enabled": false}}}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("config").Key("xpack.security.enabled"), "spec.security.enabled"),
+		}},
+		{"null setting", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Config = esspec.Settings{"node.attr.zone": nil} }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("node.attr.zone"), nil, "refuses null settings"),
+		}},
+		{"owned env var", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Env = []corev1.EnvVar{{Name: "ES_JAVA_OPTS", Value: "-Xmx1g"}}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("env").Index(0).Child("name"), "heap"),
+		}},
+		{"rack anti-affinity without a rack label", func(c *esspec.Cluster) { c.Spec.Topology.RackAntiAffinity = "required" }, field.ErrorList{
+			field.Required(field.NewPath("spec", "topology", "rackLabel"), "esaas.hosts.rack"),
+		}},
+		{"rack label with a value", func(c *esspec.Cluster) { c.Spec.Topology.RackLabel = "esaas.hosts.rack=r1" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackLabel"), nil, ""),
+		}},
+		{"unknown anti-affinity mode", func(c *esspec.Cluster) { c.Spec.Topology.HostAntiAffinity = "soft" }, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "topology", "hostAntiAffinity"), "soft", nil),
+		}},
+		{"unknown profile", func(c *esspec.Cluster) { c.Spec.Profile = "staging" }, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "profile"), "staging", nil),
+		}},
+		{"racks not rendered yet", func(c *esspec.Cluster) { c.Spec.Topology.Racks = []string{"r1", "r2"} }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "topology", "racks"), "not rendered yet"),
+		}},
+		{"kibana not rendered yet", func(c *esspec.Cluster) { c.Spec.Kibana.Count = 1 }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "kibana"), "not rendered yet"),
+		}},
+		{"bad toleration", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: "Exists", Value: "es"}}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("tolerations").Index(0).Child("value"), nil, "must be empty"),
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := parse(t, baseSpec)
+			tc.mutate(c)
+			esspec.SetDefaults(c)
+			errs, _ := esspec.Validate(c)
+			matcher.Test(t, tc.want, errs)
+		})
+	}
+}
+
+func TestValidateWarnings(t *testing.T) {
+	matcher := field.ErrorMatcher{}.ByType().ByField().ByDetailSubstring()
+	for _, tc := range []struct {
+		name   string
+		mutate func(c *esspec.Cluster)
+		want   field.ErrorList
+	}{
+		{"none", func(*esspec.Cluster) {}, nil},
+		{"even number of masters", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(4)) }, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil, "no more failures than 3"),
+		}},
+		{"two master nodeSets, even in total", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleData}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "no more failures than 5"),
+		}},
+		{"single master in production", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(1)) }, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil, "production clusters need 3"),
+		}},
+		{"single master in development", func(c *esspec.Cluster) {
+			c.Spec.Profile = esspec.ProfileDevelopment
+			c.Spec.NodeSets[0].Count = new(int32(1))
+		}, nil},
+		{"heap at 32g", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Resources.Memory = quantity("64Gi")
+			c.Spec.NodeSets[1].Heap = "32g"
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "32g", "compressed object pointers"),
+		}},
+		{"heap above 75% of the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "13g" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "13g", "above 75% of the memory limit 16Gi"),
+		}},
+		{"heap at 75% of the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "12g" }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := parse(t, baseSpec)
+			tc.mutate(c)
+			esspec.SetDefaults(c)
+			errs, warnings := esspec.Validate(c)
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			matcher.Test(t, tc.want, warnings)
+		})
+	}
+}
+
+func TestValidateDoesNotMutate(t *testing.T) {
+	c := parse(t, baseSpec)
+	esspec.SetDefaults(c)
+	before := marshal(t, c)
+	esspec.Validate(c)
+	if after := marshal(t, c); after != before {
+		t.Errorf("Validate changed the spec:\n%s\n---\n%s", before, after)
+	}
+}
