@@ -245,9 +245,31 @@ func (d *decoder) scalar(n *yaml.Node, path *field.Path, want string, tags ...st
 	hint := ""
 	if n.Kind == yaml.ScalarNode && slices.Contains(tags, "!!str") {
 		hint = fmt.Sprintf(" (write %q to keep it as text)", n.Value)
+		if h, ok := scalarHints[lastElement(path)]; ok {
+			hint = " (" + h + ")"
+		}
 	}
 	d.fail(n, path, "must be %s, not %s%s", want, got, hint)
 	return false
+}
+
+// scalarHints replace "quote it" for fields where quoting alone would not
+// give a valid value.
+var scalarHints = map[string]string{
+	"heap":    "write it with a unit k, m or g, e.g. 4g or 4096m",
+	"version": "write the full version x.y.z, e.g. 8.19.3",
+}
+
+// lastElement returns the field name at the end of a path, "" for an index.
+func lastElement(path *field.Path) string {
+	if path == nil {
+		return ""
+	}
+	s := path.String()
+	if strings.HasSuffix(s, "]") {
+		return ""
+	}
+	return s[strings.LastIndexByte(s, '.')+1:]
 }
 
 func describe(n *yaml.Node) string {

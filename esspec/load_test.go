@@ -37,7 +37,13 @@ func TestLoadErrors(t *testing.T) {
 			{Line: 6, Field: "spec.nodeSets[0].count", Detail: `must be an integer, not the string "3"`},
 		}},
 		{"number for a string", header + "spec:\n  version: 8.19\n", []esspec.Problem{
-			{Line: 5, Field: "spec.version", Detail: `must be a string, not the number 8.19 (write "8.19" to keep it as text)`},
+			{Line: 5, Field: "spec.version", Detail: `must be a string, not the number 8.19 (write the full version x.y.z, e.g. 8.19.3)`},
+		}},
+		{"number for a heap", header + "spec:\n  nodeSets:\n  - heap: 2048\n", []esspec.Problem{
+			{Line: 6, Field: "spec.nodeSets[0].heap", Detail: `must be a string, not the number 2048 (write it with a unit k, m or g, e.g. 4g or 4096m)`},
+		}},
+		{"number for a label", "metadata:\n  name: logs\n  labels: {tier: 1}\n", []esspec.Problem{
+			{Line: 3, Field: "metadata.labels[tier]", Detail: `must be a string, not the number 1 (write "1" to keep it as text)`},
 		}},
 		{"yes for a boolean", header + "spec:\n  system: {memoryLock: yes}\n", []esspec.Problem{
 			{Line: 5, Field: "spec.system.memoryLock", Detail: `must be true or false, not the string "yes"`},

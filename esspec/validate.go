@@ -17,6 +17,9 @@ const (
 	// the label controller-revision-hash=<name>-<10 character hash>, and a
 	// label value has at most 63 characters.
 	MaxStatefulSetName = 52
+	// MaxClusterName is the longest cluster name: with the shortest
+	// nodeSet name, <name>-es-<x> still fits MaxStatefulSetName.
+	MaxClusterName = MaxStatefulSetName - len("-es-") - 1
 	// MaxCount bounds a nodeSet's count: far above any real cluster, low
 	// enough that a typo cannot make esgen render millions of pod names.
 	MaxCount = 1000
@@ -92,9 +95,10 @@ func validMetadata(v *checker) field.ErrorList {
 		for _, msg := range validation.IsDNS1035Label(m.Name) {
 			errs = append(errs, field.Invalid(path.Child("name"), m.Name, msg))
 		}
-		if n := len(DiscoveryServiceName(m.Name)); n > validation.DNS1035LabelMaxLength {
-			errs = append(errs, field.Invalid(path.Child("name"), m.Name,
-				fmt.Sprintf("generated Service name %q is %d characters, above Kubernetes' 63: shorten metadata.name", DiscoveryServiceName(m.Name), n)))
+		if len(m.Name) > MaxClusterName {
+			errs = append(errs, field.Invalid(path.Child("name"), m.Name, fmt.Sprintf(
+				"is %d characters, above %d: StatefulSet names <cluster>-es-<nodeSet> must fit Kubernetes' limits; shorten metadata.name",
+				len(m.Name), MaxClusterName)))
 		}
 	}
 	if m.Namespace != "" {
@@ -329,8 +333,11 @@ func warnMasterCount(v *checker) field.ErrorList {
 	}
 	var warnings field.ErrorList
 	if masters > 0 && masters%2 == 0 {
+		// A quorum is a strict majority, so n and n-1 masters tolerate
+		// the same number of failures: (n-1)/2.
 		warnings = append(warnings, field.Invalid(path, masters, fmt.Sprintf(
-			"an even number of master-eligible nodes tolerates no more failures than %d: use an odd number", masters-1)))
+			"%d master-eligible nodes tolerate %d failed master(s), no more than %d would: use an odd number",
+			masters, (masters-1)/2, masters-1)))
 	}
 	if masters == 1 && v.c.Spec.Profile == ProfileProduction {
 		warnings = append(warnings, field.Invalid(path, masters,

@@ -41,6 +41,7 @@ func validNodeSets(v *checker) field.ErrorList {
 			validTolerations(ns.Tolerations, p.Child("tolerations")),
 			validLabels(ns.PodLabels, p.Child("podLabels")),
 			validAnnotations(ns.PodAnnotations, p.Child("podAnnotations")),
+			v.podAnnotationsPassLevel(ns.PodAnnotations, p.Child("podAnnotations")),
 		)...)
 		if ns.PriorityClassName != "" {
 			errs = append(errs, validObjectName(ns.PriorityClassName, p.Child("priorityClassName"))...)
@@ -62,12 +63,34 @@ func (v *checker) validNodeSetName(ns *NodeSet, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
 			"is reserved: the nodeSet's objects would collide with the Service %s", StatefulSetName(v.c.Metadata.Name, ns.Name))))
 	}
-	if v.c.Metadata.Name != "" && len(errs) == 0 {
+	// A cluster name that is too long is reported once, on metadata.name.
+	if v.c.Metadata.Name != "" && len(v.c.Metadata.Name) <= MaxClusterName && len(errs) == 0 {
 		name := StatefulSetName(v.c.Metadata.Name, ns.Name)
 		if len(name) > MaxStatefulSetName {
 			errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
 				"generated StatefulSet name %q is %d characters; with the pods' controller revision hash it must be at most %d: shorten this nodeSet name or metadata.name",
 				name, len(name), MaxStatefulSetName)))
+		}
+	}
+	return errs
+}
+
+// appArmorPrefix is the annotation prefix that sets a container's AppArmor
+// profile (before the securityContext field existed); baseline forbids
+// any profile but the runtime default and localhost ones.
+const appArmorPrefix = "container.apparmor.security.beta.kubernetes.io/"
+
+func (v *checker) podAnnotationsPassLevel(annotations map[string]string, path *field.Path) field.ErrorList {
+	level := v.c.Spec.PodSecurity
+	if level == PodSecurityPrivileged {
+		return nil
+	}
+	var errs field.ErrorList
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
+		value := annotations[k]
+		if strings.HasPrefix(k, appArmorPrefix) && value != "runtime/default" && !strings.HasPrefix(value, "localhost/") {
+			errs = append(errs, field.Forbidden(path.Key(k), fmt.Sprintf(
+				"Pod Security level %q allows only the runtime/default or localhost/* AppArmor profiles", level)))
 		}
 	}
 	return errs

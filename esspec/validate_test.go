@@ -75,11 +75,13 @@ func TestValidateErrors(t *testing.T) {
 		{"name not a DNS-1035 label", func(c *esspec.Cluster) { c.Metadata.Name = "1logs" }, field.ErrorList{
 			field.Invalid(field.NewPath("metadata", "name"), "1logs", "a DNS-1035 label"),
 		}},
-		{"name too long for the discovery Service", func(c *esspec.Cluster) { c.Metadata.Name = strings.Repeat("a", 51) }, field.ErrorList{
-			field.Invalid(field.NewPath("metadata", "name"), nil, "shorten metadata.name"),
-			field.Invalid(nodeSet0.Child("name"), nil, "shorten this nodeSet name or metadata.name"),
-			field.Invalid(nodeSet1.Child("name"), nil, "shorten this nodeSet name or metadata.name"),
+		{"name too long for any StatefulSet", func(c *esspec.Cluster) { c.Metadata.Name = strings.Repeat("a", 48) }, field.ErrorList{
+			field.Invalid(field.NewPath("metadata", "name"), nil, "is 48 characters, above 47"),
 		}},
+		{"longest name", func(c *esspec.Cluster) {
+			c.Metadata.Name = strings.Repeat("a", 47)
+			c.Spec.NodeSets[0].Name, c.Spec.NodeSets[1].Name = "m", "d"
+		}, nil},
 		{"StatefulSet name too long", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Name = strings.Repeat("d", 45) }, field.ErrorList{
 			field.Invalid(nodeSet1.Child("name"), nil, "is 53 characters"),
 		}},
@@ -198,6 +200,12 @@ func TestValidateErrors(t *testing.T) {
 		}, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("storage", "hostPath"), "forbids hostPath volumes"),
 		}},
+		{"unconfined AppArmor under baseline", func(c *esspec.Cluster) {
+			c.Spec.PodSecurity = esspec.PodSecurityBaseline
+			c.Spec.NodeSets[1].PodAnnotations = map[string]string{"container.apparmor.security.beta.kubernetes.io/elasticsearch": "unconfined"}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("podAnnotations").Key("container.apparmor.security.beta.kubernetes.io/elasticsearch"), "AppArmor"),
+		}},
 		{"two storage kinds", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Storage = esspec.Storage{Size: quantity("1Ti"), HostPath: "/data/es"}
 		}, field.ErrorList{
@@ -285,12 +293,12 @@ func TestValidateWarnings(t *testing.T) {
 	}{
 		{"none", func(*esspec.Cluster) {}, nil},
 		{"even number of masters", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(4)) }, field.ErrorList{
-			field.Invalid(nodeSet0.Child("count"), nil, "no more failures than 3"),
+			field.Invalid(nodeSet0.Child("count"), nil, "4 master-eligible nodes tolerate 1 failed master(s), no more than 3 would"),
 		}},
 		{"two master nodeSets, even in total", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleData}
 		}, field.ErrorList{
-			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "no more failures than 5"),
+			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "6 master-eligible nodes tolerate 2 failed master(s), no more than 5 would"),
 		}},
 		{"single master in production", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(1)) }, field.ErrorList{
 			field.Invalid(nodeSet0.Child("count"), nil, "production clusters need 3"),

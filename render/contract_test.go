@@ -263,21 +263,32 @@ func TestConfigChangeRollsPods(t *testing.T) {
 	}
 }
 
-func TestPodSecurityStandards(t *testing.T) {
+// podSecurityViolation evaluates a StatefulSet's pod template with the
+// Pod Security admission library at the spec's level, and says why it
+// fails, or returns "".
+func podSecurityViolation(t testing.TB, c *esspec.Cluster, sts *appsv1.StatefulSet) string {
+	t.Helper()
 	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	level, err := psaapi.ParseLevel(string(c.Spec.PodSecurity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := sts.Spec.Template
+	results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &tpl.ObjectMeta, &tpl.Spec)
+	if agg := policy.AggregateCheckResults(results); !agg.Allowed {
+		return agg.ForbiddenReason() + ": " + agg.ForbiddenDetail()
+	}
+	return ""
+}
+
+func TestPodSecurityStandards(t *testing.T) {
 	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
-		level, err := psaapi.ParseLevel(string(c.Spec.PodSecurity))
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, sts := range m.statefulSets {
-			tpl := sts.Spec.Template
-			results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &tpl.ObjectMeta, &tpl.Spec)
-			if agg := policy.AggregateCheckResults(results); !agg.Allowed {
-				t.Errorf("%s violates Pod Security %q: %s: %s", sts.Name, level, agg.ForbiddenReason(), agg.ForbiddenDetail())
+			if reason := podSecurityViolation(t, c, &sts); reason != "" {
+				t.Errorf("%s violates Pod Security %q: %s", sts.Name, c.Spec.PodSecurity, reason)
 			}
 		}
 	})

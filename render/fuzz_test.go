@@ -41,6 +41,11 @@ func FuzzPipeline(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		decodeManifest(t, out)
+		m := decodeManifest(t, out)
+		for _, sts := range m.statefulSets {
+			if reason := podSecurityViolation(t, c, &sts); reason != "" {
+				t.Fatalf("%s breaks Pod Security %q: %s", sts.Name, c.Spec.PodSecurity, reason)
+			}
+		}
 	})
 }

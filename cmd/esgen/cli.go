@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -99,8 +100,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // parseArgs parses flags that may come before or after the positional
 // arguments, as users type them (esgen validate spec.yaml --strict).
+// Everything after a "--" is positional.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	var tail []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, tail = args[:i], args[i+1:]
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -109,12 +115,12 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			}
 			return nil, &usageError{err.Error()}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return append(positional, tail...), nil
 		}
-		positional = append(positional, args[0])
-		args = args[1:]
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 }
 
@@ -148,7 +154,7 @@ func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
 	if err != nil {
 		var le *esspec.LoadError
 		if !errors.As(err, &le) {
-			fmt.Fprintf(e.stderr, "error: %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "error: %v\n", err) // an I/O error names the file itself
 			return nil, nil, errReported
 		}
 		for _, p := range le.Problems {
