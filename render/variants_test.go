@@ -1,0 +1,161 @@
+package render_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// renderSpec parses, defaults and renders an inline spec, decodes the
+// result strictly and checks it against the spec's Pod Security level.
+func renderSpec(t *testing.T, spec string) (*esspec.Cluster, manifest, string) {
+	t.Helper()
+	c, err := esspec.Parse([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	esspec.SetDefaults(c)
+	out := renderYAML(t, c)
+	m := decodeManifest(t, out)
+	for i := range m.statefulSets {
+		if reason := podSecurityViolation(t, c, &m.statefulSets[i]); reason != "" {
+			t.Errorf("%s breaks Pod Security %q: %s", m.statefulSets[i].Name, c.Spec.PodSecurity, reason)
+		}
+	}
+	return c, m, string(out)
+}
+
+const head = "apiVersion: esgen.dev/v1alpha1\nkind: ElasticsearchCluster\nmetadata: {name: logs}\n"
+
+func TestLegacyRolesAndCurlProbe(t *testing.T) {
+	_, m, out := renderSpec(t, head+`spec:
+  version: 7.8.1
+  system: {systemCallFilter: false}
+  security: {enabled: true, elasticPasswordSecret: pw, tls: {secretName: certs}}
+  nodeSets:
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: client, count: 1, roles: [], resources: {memory: 2Gi}}
+`)
+	yml := m.configMaps[0].Data["elasticsearch.yml"] // logs-es-client-config
+	for _, want := range []string{"node.master: false\n", "node.data: false\n", "node.ingest: false\n", "node.ml: false\n",
+		"node.transform: false\n", "bootstrap.system_call_filter: false\n"} {
+		if !strings.Contains(yml, want) {
+			t.Errorf("7.8 coordinating node lacks %q:\n%s", want, yml)
+		}
+	}
+	if strings.Contains(out, "node.roles") || strings.Contains(out, "readiness.port") {
+		t.Error("7.8 got node.roles or readiness.port, which it does not know")
+	}
+	probe := m.statefulSets[0].Spec.Template.Spec.Containers[0].ReadinessProbe
+	if probe.Exec == nil {
+		t.Fatalf("7.8 readiness probe %+v, want an HTTP check through curl", probe)
+	}
+	script := probe.Exec.Command[2]
+	for _, want := range []string{`--user "elastic:${ELASTIC_PASSWORD}"`, "https://127.0.0.1:9200/", "--insecure", `case "$code" in 200)`} {
+		if !strings.Contains(script, want) {
+			t.Errorf("probe script lacks %q: %s", want, script)
+		}
+	}
+}
+
+func TestProbeWithoutPassword(t *testing.T) {
+	_, m, _ := renderSpec(t, head+`spec:
+  version: 8.1.3
+  profile: development
+  nodeSets:
+  - {name: one, count: 1}
+`)
+	script := m.statefulSets[0].Spec.Template.Spec.Containers[0].ReadinessProbe.Exec.Command[2]
+	// Security is on and esgen has no password: an answer of 401 still
+	// shows the node is up.
+	if !strings.Contains(script, `200|401)`) || strings.Contains(script, "--user") || !strings.Contains(script, "http://127.0.0.1:9200/") {
+		t.Errorf("probe script %s", script)
+	}
+}
+
+func TestHostPathStorage(t *testing.T) {
+	_, m, _ := renderSpec(t, head+`spec:
+  version: 8.19.20
+  security: {enabled: false}
+  nodeSets:
+  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}, storage: {hostPath: /data/es}}
+`)
+	sts := m.statefulSets[0]
+	spec := sts.Spec.Template.Spec
+	if len(sts.Spec.VolumeClaimTemplates) != 0 {
+		t.Error("hostPath storage with a volume claim template")
+	}
+	var data *corev1.Volume
+	for i := range spec.Volumes {
+		if spec.Volumes[i].Name == "elasticsearch-data" {
+			data = &spec.Volumes[i]
+		}
+	}
+	if data == nil || data.HostPath == nil || data.HostPath.Path != "/data/es" || *data.HostPath.Type != corev1.HostPathDirectoryOrCreate {
+		t.Fatalf("data volume %+v", data)
+	}
+	// Each pod gets its own directory, and the directory is handed to the
+	// elasticsearch user before it starts.
+	for _, c := range append(spec.InitContainers, spec.Containers...) {
+		for _, vm := range c.VolumeMounts {
+			if vm.Name == "elasticsearch-data" && vm.SubPathExpr != "$(POD_NAMESPACE)/$(POD_NAME)" {
+				t.Errorf("%s mounts the data volume at subPathExpr %q", c.Name, vm.SubPathExpr)
+			}
+		}
+	}
+	if names := containerNames(spec.InitContainers); names != "sysctl,data-permissions" {
+		t.Errorf("init containers %s", names)
+	}
+}
+
+func containerNames(cs []corev1.Container) string {
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+func TestRestrictedDevelopment(t *testing.T) {
+	_, m, out := renderSpec(t, head+`spec:
+  version: 9.5.2
+  profile: development
+  podSecurity: restricted
+  security: {enabled: false}
+  nodeSets:
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: data, count: 2, roles: [data], resources: {memory: 4Gi}, storage: {size: 100Gi}}
+`)
+	if strings.Contains(out, "privileged") || strings.Contains(out, "IPC_LOCK") || strings.Contains(out, "memory_lock") {
+		t.Error("restricted render holds privileged settings")
+	}
+	for _, sts := range m.statefulSets {
+		spec := sts.Spec.Template.Spec
+		if len(spec.InitContainers) != 0 {
+			t.Errorf("%s has init containers %s", sts.Name, containerNames(spec.InitContainers))
+		}
+		anti := spec.Affinity.PodAntiAffinity
+		if len(anti.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || len(anti.PreferredDuringSchedulingIgnoredDuringExecution) != 1 {
+			t.Errorf("%s: development wants preferred host anti-affinity, got %+v", sts.Name, anti)
+		}
+	}
+}
+
+// TestCleanYAML: the output carries no status, no null, no
+// creationTimestamp and no empty map but an emptyDir's.
+func TestCleanYAML(t *testing.T) {
+	bad := regexp.MustCompile(`(?m)(^\s*status:|: null$|creationTimestamp|: \{\}$|: \[\]$)`)
+	emptyDir := regexp.MustCompile(`(?m)^\s*- emptyDir: \{\}$|^\s*emptyDir: \{\}$`)
+	for _, path := range examplePaths(t) {
+		out := renderYAML(t, loadSpec(t, path))
+		for _, line := range strings.Split(string(out), "\n") {
+			if bad.MatchString(line) && !emptyDir.MatchString(line) && !strings.HasPrefix(line, "    node.roles: []") {
+				t.Errorf("%s: unclean line %q", exampleName(path), line)
+			}
+		}
+	}
+}
