@@ -3,16 +3,27 @@ package esspec
 // Generated object names. Every name esgen renders is built here, so that
 // validation checks exactly the names render uses.
 
-// StatefulSetName returns <cluster>-es-<nodeSet>: the StatefulSet, its
-// headless Service and its PodDisruptionBudget.
-func StatefulSetName(cluster, nodeSet string) string {
+// NodeSetName returns <cluster>-es-<nodeSet>: the nodeSet's
+// PodDisruptionBudget, and its StatefulSet and headless Service when no
+// racks are listed.
+func NodeSetName(cluster, nodeSet string) string {
 	return cluster + "-es-" + nodeSet
 }
 
-// ConfigMapName returns <cluster>-es-<nodeSet>-config, the ConfigMap with
-// the nodeSet's elasticsearch.yml.
-func ConfigMapName(cluster, nodeSet string) string {
-	return StatefulSetName(cluster, nodeSet) + "-config"
+// StatefulSetName returns the StatefulSet (and headless Service) of a
+// nodeSet's pods in one rack, <cluster>-es-<nodeSet>-<rack>, or of all its
+// pods, <cluster>-es-<nodeSet>, when rack is empty.
+func StatefulSetName(cluster, nodeSet, rack string) string {
+	if rack == "" {
+		return NodeSetName(cluster, nodeSet)
+	}
+	return NodeSetName(cluster, nodeSet) + "-" + rack
+}
+
+// ConfigMapName returns <statefulSet>-config, the ConfigMap with the
+// elasticsearch.yml of a StatefulSet's pods.
+func ConfigMapName(statefulSet string) string {
+	return statefulSet + "-config"
 }
 
 // DiscoveryServiceName returns <cluster>-es-discovery, the headless Service
@@ -35,6 +46,8 @@ var reservedNodeSetNames = []string{"discovery", "http"}
 const (
 	LabelCluster = "esgen.dev/cluster"
 	LabelNodeSet = "esgen.dev/node-set"
+	// LabelRack holds the rack of pods pinned to one (spec.topology.racks).
+	LabelRack = "esgen.dev/rack"
 	// LabelRolePrefix + role is "true" on pods of a nodeSet with that role.
 	LabelRolePrefix = "esgen.dev/role-"
 	// LabelCoordinating is "true" on coordinating-only pods (no roles).

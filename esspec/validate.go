@@ -39,7 +39,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		errs = append(errs, check(v)...)
 	}
 	for _, warn := range []func(*checker) field.ErrorList{
-		warnMasterCount, warnHeap,
+		warnMasterCount, warnHeap, warnRacks,
 	} {
 		warnings = append(warnings, warn(v)...)
 	}
@@ -176,9 +176,26 @@ func validTopology(v *checker) field.ErrorList {
 		for _, msg := range validation.IsQualifiedName(t.RackLabel) {
 			errs = append(errs, field.Invalid(path.Child("rackLabel"), t.RackLabel, msg))
 		}
+	} else if len(t.Racks) > 0 {
+		errs = append(errs, field.Required(path.Child("rackLabel"),
+			"racks are listed: name the node label that holds each server's rack id, e.g. esaas.hosts.rack"))
 	} else if t.RackAntiAffinity == AntiAffinityRequired || t.RackAntiAffinity == AntiAffinityPreferred {
 		errs = append(errs, field.Required(path.Child("rackLabel"),
 			fmt.Sprintf("rackAntiAffinity is %s: name the node label that holds each server's rack id, e.g. esaas.hosts.rack", t.RackAntiAffinity)))
+	}
+	seen := map[string]bool{}
+	for i, rack := range t.Racks {
+		p := path.Child("racks").Index(i)
+		if seen[rack] {
+			errs = append(errs, field.Duplicate(p, rack))
+			continue
+		}
+		seen[rack] = true
+		// A rack id is a node label value and part of object names, so it
+		// must be a DNS-1123 label (which every such value is a label value too).
+		for _, msg := range validation.IsDNS1123Label(rack) {
+			errs = append(errs, field.Invalid(p, rack, "a rack id names the rack's StatefulSets: "+msg))
+		}
 	}
 	return errs
 }
@@ -270,7 +287,6 @@ func notRenderedYet(v *checker) field.ErrorList {
 			errs = append(errs, field.Forbidden(path, what+" is not rendered yet: remove this field"))
 		}
 	}
-	forbid(len(s.Topology.Racks) > 0, specPath.Child("topology", "racks"), "per-rack placement")
 	forbid(len(s.Plugins.Install) > 0 || s.Plugins.Repository != "", specPath.Child("plugins"), "plugin installation")
 	forbid(issuerSet(s.Security.TLS.IssuerRef), specPath.Child("security", "tls", "issuerRef"), "cert-manager issuance")
 	forbid(len(s.Security.SecureSettings) > 0, specPath.Child("security", "secureSettings"), "keystore loading")

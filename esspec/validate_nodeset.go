@@ -35,7 +35,7 @@ func validNodeSets(v *checker) field.ErrorList {
 			v.validResources(ns, p),
 			v.validHeap(ns, p),
 			v.validStorage(ns, p),
-			validConfig(ns.Config, p.Child("config"), p),
+			validConfig(ns.Config, p.Child("config"), p, len(v.c.Spec.Topology.Racks) > 0),
 			validEnv(ns.Env, p.Child("env")),
 			validLabels(ns.NodeSelector, p.Child("nodeSelector")),
 			validTolerations(ns.Tolerations, p.Child("tolerations")),
@@ -61,18 +61,34 @@ func (v *checker) validNodeSetName(ns *NodeSet, p *field.Path) field.ErrorList {
 	}
 	if slices.Contains(reservedNodeSetNames, ns.Name) {
 		errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
-			"is reserved: the nodeSet's objects would collide with the Service %s", StatefulSetName(v.c.Metadata.Name, ns.Name))))
+			"is reserved: the nodeSet's objects would collide with the Service %s", NodeSetName(v.c.Metadata.Name, ns.Name))))
 	}
 	// A cluster name that is too long is reported once, on metadata.name.
 	if v.c.Metadata.Name != "" && len(v.c.Metadata.Name) <= MaxClusterName && len(errs) == 0 {
-		name := StatefulSetName(v.c.Metadata.Name, ns.Name)
+		name, rack := v.longestStatefulSetName(ns.Name)
 		if len(name) > MaxStatefulSetName {
+			shorten := "this nodeSet name or metadata.name"
+			if rack != "" {
+				shorten = "this nodeSet name, metadata.name or rack id " + rack
+			}
 			errs = append(errs, field.Invalid(path, ns.Name, fmt.Sprintf(
-				"generated StatefulSet name %q is %d characters; with the pods' controller revision hash it must be at most %d: shorten this nodeSet name or metadata.name",
-				name, len(name), MaxStatefulSetName)))
+				"generated StatefulSet name %q is %d characters; with the pods' controller revision hash it must be at most %d: shorten %s",
+				name, len(name), MaxStatefulSetName, shorten)))
 		}
 	}
 	return errs
+}
+
+// longestStatefulSetName returns the longest StatefulSet name of a nodeSet
+// and the rack it is for ("" without racks).
+func (v *checker) longestStatefulSetName(nodeSet string) (name, rack string) {
+	name = StatefulSetName(v.c.Metadata.Name, nodeSet, "")
+	for _, r := range v.c.Spec.Topology.Racks {
+		if n := StatefulSetName(v.c.Metadata.Name, nodeSet, r); len(n) > len(name) {
+			name, rack = n, r
+		}
+	}
+	return name, rack
 }
 
 // appArmorPrefix is the annotation prefix that sets a container's AppArmor
@@ -295,17 +311,29 @@ var ownedSettings = []ownedSetting{
 	{"xpack.security.http.ssl.certificate_authorities", "spec.security.tls"},
 }
 
+// rackSettings are owned when racks are listed: each rack's StatefulSet
+// carries its rack attribute and the awareness settings.
+var rackSettings = []ownedSetting{
+	{"node.attr.rack_id", "spec.topology.racks"}, {"node.rack_id", "spec.topology.racks"},
+	{"cluster.routing.allocation.awareness.attributes", "spec.topology.racks"},
+	{"cluster.routing.allocation.awareness.force.rack_id.values", "spec.topology.racks"},
+}
+
 // validConfig checks a nodeSet's extra elasticsearch.yml settings: each a
 // scalar or a list of scalars, none of them a setting esgen owns.
-func validConfig(cfg Settings, path, nodeSet *field.Path) field.ErrorList {
+func validConfig(cfg Settings, path, nodeSet *field.Path, racks bool) field.ErrorList {
 	var errs field.ErrorList
+	owned := ownedSettings
+	if racks {
+		owned = slices.Concat(owned, rackSettings)
+	}
 	flat, collisions := FlattenSettings(cfg)
 	for _, k := range collisions {
 		errs = append(errs, field.Duplicate(path.Key(k), k))
 	}
 	for _, k := range slices.Sorted(maps.Keys(flat)) {
 		p := path.Key(k)
-		for _, o := range ownedSettings {
+		for _, o := range owned {
 			if o.key == k {
 				by := o.by
 				if strings.HasPrefix(by, ".") {

@@ -262,8 +262,29 @@ func TestValidateErrors(t *testing.T) {
 		{"unknown profile", func(c *esspec.Cluster) { c.Spec.Profile = "staging" }, field.ErrorList{
 			field.NotSupported[string](field.NewPath("spec", "profile"), "staging", nil),
 		}},
-		{"racks not rendered yet", func(c *esspec.Cluster) { c.Spec.Topology.Racks = []string{"r1", "r2"} }, field.ErrorList{
-			field.Forbidden(field.NewPath("spec", "topology", "racks"), "not rendered yet"),
+		{"racks without a rack label", func(c *esspec.Cluster) { c.Spec.Topology.Racks = []string{"r1", "r2", "r3"} }, field.ErrorList{
+			field.Required(field.NewPath("spec", "topology", "rackLabel"), "racks are listed"),
+		}},
+		{"duplicate and invalid racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "R_2", "r1"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "racks").Index(1), "R_2", "a rack id names the rack's StatefulSets"),
+			field.Duplicate(field.NewPath("spec", "topology", "racks").Index(2), "r1"),
+		}},
+		{"StatefulSet name too long with a rack", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "a-rack-id-that-is-really-far-too-long1"}
+		}, field.ErrorList{
+			field.Invalid(nodeSet0.Child("name"), nil, `"logs-es-master-a-rack-id-that-is-really-far-too-long1" is 53 characters; with the pods' controller revision hash it must be at most 52: shorten this nodeSet name, metadata.name or rack id a-rack-id-that-is-really-far-too-long1`),
+		}},
+		{"rack settings in config", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.NodeSets[1].Config = esspec.Settings{"node.attr.rack_id": "r9", "cluster.routing.allocation.awareness.attributes": "zone"}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("config").Key("cluster.routing.allocation.awareness.attributes"), "spec.topology.racks"),
+			field.Forbidden(nodeSet1.Child("config").Key("node.attr.rack_id"), "spec.topology.racks"),
 		}},
 		{"kibana not rendered yet", func(c *esspec.Cluster) { c.Spec.Kibana.Count = 1 }, field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "kibana"), "not rendered yet"),
@@ -317,6 +338,48 @@ func TestValidateWarnings(t *testing.T) {
 			field.Invalid(nodeSet1.Child("heap"), "13g", "above 75% of the memory limit 16Gi"),
 		}},
 		{"heap at 75% of the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "12g" }, nil},
+		{"required rack anti-affinity without racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.NodeSets[1].Count = new(int32(5))
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required", "nodeSet data needs 5 racks labelled esaas.hosts.rack"),
+		}},
+		{"preferred rack anti-affinity without racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred
+		}, nil},
+		{"racks: even layout", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+		}, nil},
+		{"racks: fewer nodes than racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.NodeSets[1].Count = new(int32(2))
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("count"), nil, "2 nodes over 3 racks: 1 rack(s) hold none of nodeSet data"),
+		}},
+		{"racks: 3 masters over 2 racks lose the quorum with the first rack", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2"}
+		}, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil, "3 master-eligible nodes of nodeSet master over 2 racks: losing rack r1 (2 of them) leaves 1, short of the quorum of 2"),
+		}},
+		{"racks: 5 masters over 3 racks keep a quorum", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.NodeSets[0].Count = new(int32(5))
+		}, nil},
+		{"racks: masters in two nodeSets", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.NodeSets[0].Count = new(int32(1))
+			c.Spec.NodeSets[1].Count = new(int32(4))
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleData}
+		}, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil, "1 nodes over 3 racks"),
+			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "5 master-eligible nodes of nodeSet master, data over 3 racks: losing rack r1 (3 of them) leaves 2, short of the quorum of 3"),
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := parse(t, baseSpec)

@@ -153,6 +153,16 @@ func (v Version) DefaultRoles() []Role {
 	return roles
 }
 
+// NodeAttribute returns the setting that gives a node a custom attribute
+// for allocation awareness and filtering: node.<name> in 2.x, which 5.0
+// moved under node.attr.<name>.
+func (v Version) NodeAttribute(name string) string {
+	if v.Major < 5 {
+		return "node." + name
+	}
+	return "node.attr." + name
+}
+
 // DefaultImage returns the official image of the version: Docker Hub's
 // library image for 2.x, Elastic's registry from 5.0.
 func (v Version) DefaultImage() string {

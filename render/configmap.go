@@ -45,7 +45,7 @@ func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation
 func configMap(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *corev1.ConfigMap {
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: objectMeta(c, esspec.ConfigMapName(c.Metadata.Name, g.NodeSet.Name), groupLabels(c, g), nil),
+		ObjectMeta: objectMeta(c, esspec.ConfigMapName(g.Name), groupLabels(c, g), nil),
 		Data:       map[string]string{bootstrap.ConfigFile: string(cfg.yaml)},
 	}
 }

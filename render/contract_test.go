@@ -75,12 +75,14 @@ func TestObjectOrder(t *testing.T) {
 		if !slices.Equal(m.order, sorted) {
 			t.Errorf("objects out of order:\n got %v\nwant %v", m.order, sorted)
 		}
-		// One ConfigMap, headless Service, PDB and StatefulSet per nodeSet,
-		// plus the discovery and http Services: nothing else.
+		// One ConfigMap, headless Service and StatefulSet per nodeSet (and
+		// rack), one PDB per nodeSet, plus the discovery and http Services:
+		// nothing else.
 		n := len(c.Spec.NodeSets)
-		if len(m.configMaps) != n || len(m.pdbs) != n || len(m.statefulSets) != n || len(m.services) != n+2 {
-			t.Errorf("got %d ConfigMaps, %d Services, %d PDBs, %d StatefulSets for %d nodeSets",
-				len(m.configMaps), len(m.services), len(m.pdbs), len(m.statefulSets), n)
+		groups := n * max(1, len(c.Spec.Topology.Racks))
+		if len(m.configMaps) != groups || len(m.pdbs) != n || len(m.statefulSets) != groups || len(m.services) != groups+2 {
+			t.Errorf("got %d ConfigMaps, %d Services, %d PDBs, %d StatefulSets for %d nodeSets in %d groups",
+				len(m.configMaps), len(m.services), len(m.pdbs), len(m.statefulSets), n, groups)
 		}
 	})
 }
@@ -215,6 +217,55 @@ func TestInitialMasterNodes(t *testing.T) {
 				}
 			case has:
 				t.Errorf("%s: cluster.initial_master_nodes on a node that is not master-eligible", cm.Name)
+			}
+		}
+	})
+}
+
+// TestRackPlacement: with racks listed, each nodeSet is one StatefulSet
+// per rack, pinned to its rack, tagged with it for allocation awareness,
+// and the racks' replicas add up to the nodeSet's count.
+func TestRackPlacement(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		racks := c.Spec.Topology.Racks
+		if len(racks) == 0 {
+			return
+		}
+		replicas := map[string]int32{}
+		configs := map[string]map[string]any{}
+		for _, cm := range m.configMaps {
+			var settings map[string]any
+			if err := yaml.Unmarshal([]byte(cm.Data["elasticsearch.yml"]), &settings); err != nil {
+				t.Fatal(err)
+			}
+			configs[cm.Name] = settings
+		}
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			ns := nodeSetOf(t, c, sts)
+			rack := sts.Spec.Template.Labels[esspec.LabelRack]
+			if !slices.Contains(racks, rack) || sts.Name != esspec.StatefulSetName(c.Metadata.Name, ns.Name, rack) {
+				t.Errorf("%s: rack label %q", sts.Name, rack)
+				continue
+			}
+			replicas[ns.Name] += *sts.Spec.Replicas
+			terms := sts.Spec.Template.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+			want := []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{
+				Key: c.Spec.Topology.RackLabel, Operator: corev1.NodeSelectorOpIn, Values: []string{rack},
+			}}}}
+			if !equality.Semantic.DeepEqual(terms, want) {
+				t.Errorf("%s: node affinity %+v, want %+v", sts.Name, terms, want)
+			}
+			settings := configs[esspec.ConfigMapName(sts.Name)]
+			if settings["node.attr.rack_id"] != rack || settings["cluster.routing.allocation.awareness.attributes"] != "rack_id" ||
+				fmt.Sprint(settings["cluster.routing.allocation.awareness.force.rack_id.values"]) != fmt.Sprint(racks) {
+				t.Errorf("%s: rack settings %v", sts.Name, settings)
+			}
+		}
+		for i := range c.Spec.NodeSets {
+			ns := &c.Spec.NodeSets[i]
+			if replicas[ns.Name] != ns.Replicas() {
+				t.Errorf("nodeSet %s: racks hold %d replicas, want %d", ns.Name, replicas[ns.Name], ns.Replicas())
 			}
 		}
 	})

@@ -58,12 +58,14 @@ func Render(c *esspec.Cluster) (Objects, error) {
 		}
 		configMaps = append(configMaps, ordered{obj: configMap(c, g, cfg)})
 		services = append(services, ordered{obj: headlessService(c, g)})
-		pdbs = append(pdbs, ordered{obj: podDisruptionBudget(c, g)})
 		rank := 1
 		if g.NodeSet.MasterEligible() {
 			rank = 0
 		}
 		statefulSets = append(statefulSets, ordered{obj: statefulSet(c, g, cfg), rank: rank})
+	}
+	for i := range c.Spec.NodeSets {
+		pdbs = append(pdbs, ordered{obj: podDisruptionBudget(c, &c.Spec.NodeSets[i])})
 	}
 	var out Objects
 	for _, kind := range [][]ordered{configMaps, services, pdbs, statefulSets} {

@@ -148,7 +148,7 @@ func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
 	vols := []corev1.Volume{{
 		Name: volumeConfig,
 		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-			LocalObjectReference: corev1.LocalObjectReference{Name: esspec.ConfigMapName(c.Metadata.Name, ns.Name)},
+			LocalObjectReference: corev1.LocalObjectReference{Name: esspec.ConfigMapName(g.Name)},
 		}},
 	}}
 	if bootstrap.TLSEnabled(c) {

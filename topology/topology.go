@@ -6,6 +6,7 @@ package topology
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -26,18 +27,21 @@ type Group struct {
 	NodeSet *esspec.NodeSet
 	// Index is the nodeSet's position in spec.nodeSets, for field paths.
 	Index int
+	// Rack is the rack the group is pinned to; empty without racks.
+	Rack string
 	// Name is the StatefulSet name, which is also its headless Service's.
 	Name string
 	// Replicas is the number of pods.
 	Replicas int32
 	// Selector holds the labels that select exactly this group's pods.
 	Selector map[string]string
-	// Affinity keeps the group's pods apart; nil when nothing applies.
+	// Affinity keeps the group's pods apart and in their rack; nil when
+	// nothing applies.
 	Affinity *corev1.Affinity
 	// TopologySpreadConstraints spread the group's pods over zones.
 	TopologySpreadConstraints []corev1.TopologySpreadConstraint
-	// Settings are the elasticsearch.yml settings placement adds (none
-	// without racks).
+	// Settings are the elasticsearch.yml settings placement adds: the
+	// rack attribute and shard allocation awareness (none without racks).
 	Settings esspec.Settings
 }
 
@@ -51,30 +55,70 @@ func (g *Group) PodNames() []string {
 	return names
 }
 
-// Plan returns the placement groups of a defaulted, valid spec, one per
-// nodeSet, in the order of spec.nodeSets.
+// RackAttribute is the node attribute that carries a node's rack, the one
+// shard allocation awareness spreads copies over.
+const RackAttribute = "rack_id"
+
+// Awareness settings.
+const (
+	SettingAwarenessAttributes = "cluster.routing.allocation.awareness.attributes"
+	SettingAwarenessForce      = "cluster.routing.allocation.awareness.force." + RackAttribute + ".values"
+)
+
+// Plan returns the placement groups of a defaulted, valid spec in the
+// order of spec.nodeSets: one per nodeSet, or with spec.topology.racks one
+// per nodeSet and rack, in the order of the racks.
 func Plan(c *esspec.Cluster) []Group {
-	groups := make([]Group, 0, len(c.Spec.NodeSets))
+	t := c.Spec.Topology
+	racks := t.Racks
+	if len(racks) == 0 {
+		racks = []string{""}
+	}
+	groups := make([]Group, 0, len(c.Spec.NodeSets)*len(racks))
 	for i := range c.Spec.NodeSets {
 		ns := &c.Spec.NodeSets[i]
-		selector := esspec.SelectorLabels(c.Metadata.Name, ns.Name)
-		groups = append(groups, Group{
-			NodeSet:                   ns,
-			Index:                     i,
-			Name:                      esspec.StatefulSetName(c.Metadata.Name, ns.Name),
-			Replicas:                  ns.Replicas(),
-			Selector:                  selector,
-			Affinity:                  affinity(c.Spec.Topology, selector),
-			TopologySpreadConstraints: zoneSpread(c.Spec.Topology, selector),
-		})
+		counts := esspec.Spread(ns.Replicas(), len(racks))
+		nodeSetPods := esspec.SelectorLabels(c.Metadata.Name, ns.Name)
+		for j, rack := range racks {
+			g := Group{
+				NodeSet:  ns,
+				Index:    i,
+				Rack:     rack,
+				Name:     esspec.StatefulSetName(c.Metadata.Name, ns.Name, rack),
+				Replicas: counts[j],
+				Selector: nodeSetPods,
+				Affinity: affinity(t, nodeSetPods, rack),
+			}
+			if rack != "" {
+				g.Selector = maps.Clone(nodeSetPods)
+				g.Selector[esspec.LabelRack] = rack
+				g.Settings = rackSettings(c, rack)
+			}
+			g.TopologySpreadConstraints = zoneSpread(t, g.Selector)
+			groups = append(groups, g)
+		}
 	}
 	return groups
 }
 
-// affinity keeps pods of one nodeSet on distinct servers and racks. Terms
-// select the nodeSet's own pods only: different roles of one cluster may
-// share a server, as the seed design allows one node of each kind per server.
-func affinity(t esspec.Topology, selector map[string]string) *corev1.Affinity {
+// rackSettings tag a node with its rack and make shard allocation aware of
+// racks. Forced awareness over every listed rack keeps a shard's copies in
+// different racks even when one is lost: its replicas then stay
+// unassigned rather than piling onto the surviving racks.
+func rackSettings(c *esspec.Cluster, rack string) esspec.Settings {
+	v, _ := esspec.ParseVersion(c.Spec.Version)
+	return esspec.Settings{
+		v.NodeAttribute(RackAttribute): rack,
+		SettingAwarenessAttributes:     RackAttribute,
+		SettingAwarenessForce:          slices.Clone(c.Spec.Topology.Racks),
+	}
+}
+
+// affinity keeps pods of one nodeSet on distinct servers and racks, and
+// pins a rack's group to its rack. Terms select the nodeSet's own pods, in
+// every rack: different roles of one cluster may share a server, as the
+// seed design allows one node of each kind per server.
+func affinity(t esspec.Topology, selector map[string]string, rack string) *corev1.Affinity {
 	anti := &corev1.PodAntiAffinity{}
 	add := func(mode esspec.AntiAffinity, topologyKey string) {
 		term := corev1.PodAffinityTerm{
@@ -90,16 +134,31 @@ func affinity(t esspec.Topology, selector map[string]string) *corev1.Affinity {
 		}
 	}
 	add(t.HostAntiAffinity, HostnameLabel)
-	if t.RackLabel != "" {
+	if t.RackLabel != "" && rack == "" {
 		// The topology key is the label key itself: the scheduler groups
 		// nodes by that key's value. A key=value form would name a label
 		// no node has and silently place nothing apart.
 		add(t.RackAntiAffinity, t.RackLabel)
 	}
-	if anti.RequiredDuringSchedulingIgnoredDuringExecution == nil && anti.PreferredDuringSchedulingIgnoredDuringExecution == nil {
+	a := &corev1.Affinity{}
+	if anti.RequiredDuringSchedulingIgnoredDuringExecution != nil || anti.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		a.PodAntiAffinity = anti
+	}
+	if rack != "" {
+		a.NodeAffinity = &corev1.NodeAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+					MatchExpressions: []corev1.NodeSelectorRequirement{{
+						Key: t.RackLabel, Operator: corev1.NodeSelectorOpIn, Values: []string{rack},
+					}},
+				}},
+			},
+		}
+	}
+	if a.PodAntiAffinity == nil && a.NodeAffinity == nil {
 		return nil
 	}
-	return &corev1.Affinity{PodAntiAffinity: anti}
+	return a
 }
 
 // zoneSpread keeps the difference in a nodeSet's pod count between any two

@@ -89,3 +89,49 @@ func TestPlan(t *testing.T) {
 		t.Errorf("spread constraints (-want +got):\n%s", diff)
 	}
 }
+
+func TestPlanRacks(t *testing.T) {
+	c := cluster(esspec.Topology{HostAntiAffinity: "required", RackLabel: "esaas.hosts.rack", Racks: []string{"r1", "r2", "r3"}})
+	c.Spec.Version = "8.19.20"
+	c.Spec.NodeSets[0].Count = new(int32(7))
+	groups := topology.Plan(c)
+	var names []string
+	var replicas []int32
+	for _, g := range groups {
+		names = append(names, g.Name)
+		replicas = append(replicas, g.Replicas)
+	}
+	if diff := cmp.Diff([]string{"logs-es-data-r1", "logs-es-data-r2", "logs-es-data-r3"}, names); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{3, 2, 2}, replicas); diff != "" {
+		t.Errorf("replicas (-want +got):\n%s", diff)
+	}
+	g := groups[1]
+	if diff := cmp.Diff(map[string]string{"esgen.dev/cluster": "logs", "esgen.dev/node-set": "data", "esgen.dev/rack": "r2"}, g.Selector); diff != "" {
+		t.Errorf("selector (-want +got):\n%s", diff)
+	}
+	want := &corev1.Affinity{
+		NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{
+				{Key: "esaas.hosts.rack", Operator: corev1.NodeSelectorOpIn, Values: []string{"r2"}},
+			}}},
+		}},
+		// Host anti-affinity spans the nodeSet's pods in every rack; no
+		// rack anti-affinity: the group is pinned to one rack.
+		PodAntiAffinity: &corev1.PodAntiAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{term("kubernetes.io/hostname")},
+		},
+	}
+	if diff := cmp.Diff(want, g.Affinity); diff != "" {
+		t.Errorf("affinity (-want +got):\n%s", diff)
+	}
+	wantSettings := esspec.Settings{
+		"node.attr.rack_id": "r2",
+		"cluster.routing.allocation.awareness.attributes":           "rack_id",
+		"cluster.routing.allocation.awareness.force.rack_id.values": []string{"r1", "r2", "r3"},
+	}
+	if diff := cmp.Diff(wantSettings, g.Settings); diff != "" {
+		t.Errorf("settings (-want +got):\n%s", diff)
+	}
+}

@@ -37,6 +37,8 @@ Usage:
   esgen validate SPEC [--strict] [-o yaml]
                                     report errors and warnings; -o yaml prints the
                                     spec with every default filled in
+  esgen describe SPEC               print the layout: placement groups, pods per
+                                    rack and role, Services
   esgen schema                      print the spec's JSON Schema
   esgen version                     print esgen's version
 
@@ -66,6 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	commands := map[string]func(*env, []string) error{
 		"render":   cmdRender,
 		"validate": cmdValidate,
+		"describe": cmdDescribe,
 		"schema":   cmdSchema,
 		"version":  cmdVersion,
 	}
@@ -191,17 +194,23 @@ func location(file string, line int, fieldPath, detail string) string {
 	return b.String()
 }
 
-func cmdRender(e *env, args []string) error {
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	positional, err := parseArgs(fs, args)
+// onlySpec parses the arguments of a command that takes one SPEC and no
+// flags, and loads the spec.
+func (e *env) onlySpec(name string, args []string) (*esspec.Cluster, error) {
+	positional, err := parseArgs(flag.NewFlagSet(name, flag.ContinueOnError), args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	path, err := specArg(positional)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c, _, err := e.loadSpec(path)
+	return c, err
+}
+
+func cmdRender(e *env, args []string) error {
+	c, err := e.onlySpec("render", args)
 	if err != nil {
 		return err
 	}
@@ -216,6 +225,19 @@ func cmdRender(e *env, args []string) error {
 		return err
 	}
 	_, err = e.stdout.Write(out)
+	return err
+}
+
+func cmdDescribe(e *env, args []string) error {
+	c, err := e.onlySpec("describe", args)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	if err := render.Describe(&out, c); err != nil {
+		return err
+	}
+	_, err = io.WriteString(e.stdout, out.String())
 	return err
 }
 

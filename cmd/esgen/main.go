@@ -6,6 +6,7 @@
 //
 //	esgen render SPEC            print the cluster's manifests (SPEC may be - for stdin)
 //	esgen validate SPEC          report errors and warnings [--strict] [-o yaml]
+//	esgen describe SPEC          print the layout: placement groups, racks, Services
 //	esgen schema                 print the spec's JSON Schema
 //	esgen version                print esgen's version
 //

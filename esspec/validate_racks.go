@@ -1,0 +1,101 @@
+package esspec
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Spread divides count pods over n racks as evenly as possible, the
+// remainder going to the first racks: 7 over 3 is 3, 2, 2. Placement and
+// validation share it, so that what validation warns about is what
+// placement does.
+func Spread(count int32, n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = count / int32(n)
+		if int32(i) < count%int32(n) {
+			out[i]++
+		}
+	}
+	return out
+}
+
+// warnRacks names layouts that scheduling or a lost rack will break.
+func warnRacks(v *checker) field.ErrorList {
+	t := v.c.Spec.Topology
+	if len(t.Racks) == 0 {
+		return warnRackAntiAffinity(v)
+	}
+	var warnings field.ErrorList
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		if n := ns.Replicas(); n > 0 && int(n) < len(t.Racks) {
+			warnings = append(warnings, field.Invalid(nodeSetsPath.Index(i).Child("count"), n, fmt.Sprintf(
+				"%d nodes over %d racks: %d rack(s) hold none of nodeSet %s; a count of at least %d puts one in every rack",
+				n, len(t.Racks), len(t.Racks)-int(n), ns.Name, len(t.Racks))))
+		}
+	}
+	return append(warnings, warnRackQuorum(v)...)
+}
+
+// warnRackAntiAffinity: with required rack anti-affinity every pod of a
+// nodeSet needs a rack of its own, and esgen cannot count the racks.
+func warnRackAntiAffinity(v *checker) field.ErrorList {
+	t := v.c.Spec.Topology
+	if t.RackLabel == "" || t.RackAntiAffinity != AntiAffinityRequired {
+		return nil
+	}
+	largest := -1
+	for i := range v.c.Spec.NodeSets {
+		if n := v.c.Spec.NodeSets[i].Replicas(); n > 1 && (largest < 0 || n > v.c.Spec.NodeSets[largest].Replicas()) {
+			largest = i
+		}
+	}
+	if largest < 0 {
+		return nil
+	}
+	ns := &v.c.Spec.NodeSets[largest]
+	return field.ErrorList{field.Invalid(specPath.Child("topology", "rackAntiAffinity"), string(t.RackAntiAffinity), fmt.Sprintf(
+		"every pod of a nodeSet needs its own rack: nodeSet %s needs %d racks labelled %s, and with fewer its pods stay Pending; list spec.topology.racks to have esgen check the layout",
+		ns.Name, ns.Replicas(), t.RackLabel))}
+}
+
+// warnRackQuorum: losing the rack that holds the most master-eligible
+// nodes must leave a quorum (a strict majority) of them.
+func warnRackQuorum(v *checker) field.ErrorList {
+	racks := v.c.Spec.Topology.Racks
+	perRack := make([]int64, len(racks))
+	var sets []string
+	var setIndex []int
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		if !ns.MasterEligible() || ns.Replicas() == 0 {
+			continue
+		}
+		sets, setIndex = append(sets, ns.Name), append(setIndex, i)
+		for r, n := range Spread(ns.Replicas(), len(racks)) {
+			perRack[r] += int64(n)
+		}
+	}
+	var total, worst int64
+	worstRack := 0
+	for r, n := range perRack {
+		total += n
+		if n > worst {
+			worst, worstRack = n, r
+		}
+	}
+	quorum := total/2 + 1
+	if total < 2 || total-worst >= quorum {
+		return nil
+	}
+	path := nodeSetsPath
+	if len(setIndex) == 1 {
+		path = nodeSetsPath.Index(setIndex[0]).Child("count")
+	}
+	return field.ErrorList{field.Invalid(path, total, fmt.Sprintf(
+		"%d master-eligible nodes of nodeSet %s over %d racks: losing rack %s (%d of them) leaves %d, short of the quorum of %d, and the cluster stops; use at least 3 racks and spread the masters evenly",
+		total, strings.Join(sets, ", "), len(racks), racks[worstRack], worst, total-worst, quorum))}
+}

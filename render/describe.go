@@ -1,0 +1,244 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// Describe writes a plain-text summary of what Render makes of a spec: the
+// placement groups, the pods per rack and role, and the Services, so that
+// a person can check a layout without reading YAML. The spec must be
+// defaulted; an invalid spec returns an *esspec.InvalidError.
+func Describe(w io.Writer, c *esspec.Cluster) error {
+	objs, err := Render(c)
+	if err != nil {
+		return err
+	}
+	var sets []*appsv1.StatefulSet
+	var services []*corev1.Service
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *appsv1.StatefulSet:
+			sets = append(sets, o)
+		case *corev1.Service:
+			services = append(services, o)
+		}
+	}
+	d := describer{c: c, sets: sets}
+	var b strings.Builder
+	d.header(&b)
+	d.groups(&b)
+	d.matrix(&b)
+	d.services(&b, services)
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+type describer struct {
+	c    *esspec.Cluster
+	sets []*appsv1.StatefulSet
+}
+
+func (d *describer) header(b *strings.Builder) {
+	c := d.c
+	fmt.Fprintf(b, "Cluster %s", c.Metadata.Name)
+	if c.Metadata.Namespace != "" {
+		fmt.Fprintf(b, " in namespace %s", c.Metadata.Namespace)
+	}
+	fmt.Fprintf(b, ": Elasticsearch %s, profile %s, Pod Security %s\n", c.Spec.Version, c.Spec.Profile, c.Spec.PodSecurity)
+	t := c.Spec.Topology
+	switch {
+	case len(t.Racks) > 0:
+		fmt.Fprintf(b, "Racks %s (node label %s): one StatefulSet per nodeSet and rack; host anti-affinity %s\n",
+			strings.Join(t.Racks, ", "), t.RackLabel, t.HostAntiAffinity)
+	case t.RackLabel != "":
+		fmt.Fprintf(b, "No racks listed: rack anti-affinity %s on %s; host anti-affinity %s\n", t.RackAntiAffinity, t.RackLabel, t.HostAntiAffinity)
+	default:
+		fmt.Fprintf(b, "No racks: host anti-affinity %s\n", t.HostAntiAffinity)
+	}
+}
+
+func (d *describer) nodeSet(sts *appsv1.StatefulSet) *esspec.NodeSet {
+	name := sts.Spec.Template.Labels[esspec.LabelNodeSet]
+	for i := range d.c.Spec.NodeSets {
+		if d.c.Spec.NodeSets[i].Name == name {
+			return &d.c.Spec.NodeSets[i]
+		}
+	}
+	return &esspec.NodeSet{Name: name}
+}
+
+// roleNames lists a nodeSet's roles, or "coordinating" for none.
+func roleNames(ns *esspec.NodeSet) []string {
+	if ns.CoordinatingOnly() {
+		return []string{"coordinating"}
+	}
+	var names []string
+	for _, r := range esspec.AllRoles {
+		if ns.HasRole(r) {
+			names = append(names, string(r))
+		}
+	}
+	return names
+}
+
+func (d *describer) groups(b *strings.Builder) {
+	b.WriteString("\nPlacement groups\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATEFULSET\tRACK\tREPLICAS\tROLES\tHEAP\tCPU\tMEMORY\tSTORAGE")
+	for _, sts := range d.sets {
+		ns := d.nodeSet(sts)
+		rack := sts.Spec.Template.Labels[esspec.LabelRack]
+		limits := ns.Resources.ContainerLimits()
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", sts.Name, orDash(rack), *sts.Spec.Replicas,
+			strings.Join(roleNames(ns), ","), orDash(ns.Heap), quantity(limits, corev1.ResourceCPU),
+			quantity(limits, corev1.ResourceMemory), storage(ns.Storage))
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func quantity(rl corev1.ResourceList, name corev1.ResourceName) string {
+	if q, ok := rl[name]; ok {
+		return q.String()
+	}
+	return "-"
+}
+
+func storage(st esspec.Storage) string {
+	switch {
+	case st.HostPath != "":
+		return "hostPath " + st.HostPath
+	case st.EmptyDir != nil && *st.EmptyDir:
+		return "emptyDir"
+	case st.Size != nil && st.StorageClassName != "":
+		return st.Size.String() + " " + st.StorageClassName
+	case st.Size != nil:
+		return st.Size.String() + " (default class)"
+	}
+	return "-"
+}
+
+// matrix counts pods per role and rack; a pod with several roles counts
+// once for each.
+func (d *describer) matrix(b *strings.Builder) {
+	racks := d.c.Spec.Topology.Racks
+	columns := racks
+	if len(columns) == 0 {
+		columns = []string{"-"}
+	}
+	counts := map[string]map[string]int32{}
+	totals := map[string]int32{}
+	for _, sts := range d.sets {
+		rack := orDash(sts.Spec.Template.Labels[esspec.LabelRack])
+		n := *sts.Spec.Replicas
+		totals[rack] += n
+		for _, role := range roleNames(d.nodeSet(sts)) {
+			if counts[role] == nil {
+				counts[role] = map[string]int32{}
+			}
+			counts[role][rack] += n
+		}
+	}
+	var rows []string
+	for _, r := range append(roleStrings(esspec.AllRoles), "coordinating") {
+		if counts[r] != nil {
+			rows = append(rows, r)
+		}
+	}
+	b.WriteString("\nPods per rack and role\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "ROLE\t%s\tTOTAL\n", strings.Join(rackHeaders(columns), "\t"))
+	line := func(name string, per map[string]int32) {
+		var cells []string
+		var sum int32
+		for _, col := range columns {
+			cells = append(cells, fmt.Sprint(per[col]))
+			sum += per[col]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", name, strings.Join(cells, "\t"), sum)
+	}
+	for _, r := range rows {
+		line(r, counts[r])
+	}
+	line("all pods", totals)
+	tw.Flush()
+}
+
+func rackHeaders(columns []string) []string {
+	if len(columns) == 1 && columns[0] == "-" {
+		return []string{"ANY RACK"}
+	}
+	return columns
+}
+
+func roleStrings(roles []esspec.Role) []string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return s
+}
+
+func (d *describer) services(b *strings.Builder, services []*corev1.Service) {
+	b.WriteString("\nServices\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tPORTS\tSELECTS")
+	for _, svc := range services {
+		kind := string(svc.Spec.Type)
+		if svc.Spec.ClusterIP == corev1.ClusterIPNone {
+			kind = "headless"
+		}
+		var ports []string
+		for _, p := range svc.Spec.Ports {
+			ports = append(ports, fmt.Sprintf("%s/%d", p.Name, p.Port))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", svc.Name, kind, strings.Join(ports, ","), d.selects(svc.Spec.Selector))
+	}
+	tw.Flush()
+}
+
+// selects says which pods a Service selector matches: their count and
+// nodeSets.
+func (d *describer) selects(selector map[string]string) string {
+	sel := labels.SelectorFromSet(selector)
+	var pods int32
+	var withPods, matched []string
+	for _, sts := range d.sets {
+		if !sel.Matches(labels.Set(sts.Spec.Template.Labels)) {
+			continue
+		}
+		ns := d.nodeSet(sts).Name
+		pods += *sts.Spec.Replicas
+		if !slices.Contains(matched, ns) {
+			matched = append(matched, ns)
+		}
+		if *sts.Spec.Replicas > 0 && !slices.Contains(withPods, ns) {
+			withPods = append(withPods, ns)
+		}
+	}
+	switch {
+	case len(matched) == 0:
+		return "no pods"
+	case len(withPods) == 0:
+		return "0 pods of " + strings.Join(matched, ", ")
+	case pods == 1:
+		return "1 pod of " + withPods[0]
+	}
+	return fmt.Sprintf("%d pods of %s", pods, strings.Join(withPods, ", "))
+}
