@@ -29,6 +29,10 @@ func warnRacks(v *checker) field.ErrorList {
 		return warnRackAntiAffinity(v)
 	}
 	var warnings field.ErrorList
+	if t.RackAntiAffinity == AntiAffinityRequired || t.RackAntiAffinity == AntiAffinityPreferred {
+		warnings = append(warnings, field.Invalid(specPath.Child("topology", "rackAntiAffinity"), string(t.RackAntiAffinity),
+			"has no effect while racks are listed: each rack's StatefulSet is pinned to its rack; remove it"))
+	}
 	for i := range v.c.Spec.NodeSets {
 		ns := &v.c.Spec.NodeSets[i]
 		if n := ns.Replicas(); n > 0 && int(n) < len(t.Racks) {

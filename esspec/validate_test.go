@@ -352,6 +352,13 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
 		}, nil},
+		{"racks with rack anti-affinity", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityRequired
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required", "has no effect while racks are listed"),
+		}},
 		{"racks: fewer nodes than racks", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
