@@ -17,31 +17,54 @@ type Formation struct {
 	// discovery Service, whose DNS name resolves to every master-eligible pod.
 	SeedHosts []string
 	// InitialMasterNodes lists the node names of every master-eligible
-	// pod while the spec says the cluster is being bootstrapped; empty
-	// otherwise.
+	// pod while the spec says the cluster is being bootstrapped (7.x+);
+	// empty otherwise.
 	InitialMasterNodes []string
+	// MinimumMasterNodes is the quorum of master-eligible nodes that zen
+	// discovery (before 7.0) needs to elect a master; 0 from 7.0, where
+	// the voting configuration takes care of it.
+	MinimumMasterNodes int
 }
 
 // ClusterFormation returns the formation of a defaulted, valid spec whose
 // master-eligible pods are masterPods and which has totalPods pods in all.
 func ClusterFormation(c *esspec.Cluster, masterPods []string, totalPods int) Formation {
 	v, _ := esspec.ParseVersion(c.Spec.Version)
-	if totalPods == 1 && len(masterPods) == 1 && v.SingleNodeDiscovery() {
-		return Formation{SingleNode: true}
+	var f Formation
+	if v.ZenDiscovery() {
+		// The quorum is always written: the 5.x and 6.x images ship 1,
+		// which lets two halves of a cluster each elect a master.
+		f.MinimumMasterNodes = len(masterPods)/2 + 1
 	}
-	f := Formation{SeedHosts: []string{esspec.DiscoveryServiceName(c.Metadata.Name)}}
-	if ims := c.Spec.Bootstrap.InitialMasterNodes; ims != nil && *ims {
+	if totalPods == 1 && len(masterPods) == 1 && v.SingleNodeDiscovery() {
+		f.SingleNode = true
+		return f
+	}
+	f.SeedHosts = []string{esspec.DiscoveryServiceName(c.Metadata.Name)}
+	if ims := c.Spec.Bootstrap.InitialMasterNodes; ims != nil && *ims && !v.ZenDiscovery() {
 		f.InitialMasterNodes = slices.Sorted(slices.Values(masterPods))
 	}
 	return f
 }
 
-func discoverySettings(s esspec.Settings, f Formation) {
-	if f.SingleNode {
-		s[SettingDiscoveryType] = "single-node"
-		return
+// Discovery settings of zen discovery, before 7.0.
+const (
+	SettingZenUnicastHosts       = "discovery.zen.ping.unicast.hosts"
+	SettingZenMinimumMasterNodes = "discovery.zen.minimum_master_nodes"
+)
+
+func discoverySettings(s esspec.Settings, v esspec.Version, f Formation) {
+	if f.MinimumMasterNodes > 0 {
+		s[SettingZenMinimumMasterNodes] = f.MinimumMasterNodes
 	}
-	s[SettingSeedHosts] = f.SeedHosts
+	switch {
+	case f.SingleNode:
+		s[SettingDiscoveryType] = "single-node"
+	case v.ZenDiscovery():
+		s[SettingZenUnicastHosts] = f.SeedHosts
+	default:
+		s[SettingSeedHosts] = f.SeedHosts
+	}
 }
 
 // InitialMasterNodesSettings returns cluster.initial_master_nodes for a

@@ -22,10 +22,10 @@ func NodeSettings(c *esspec.Cluster, ns *esspec.NodeSet, f Formation) esspec.Set
 		SettingNetworkPublishHost: "${POD_IP}",
 	}
 	roleSettings(s, v, ns.Roles)
-	discoverySettings(s, f)
+	discoverySettings(s, v, f)
 	sys := c.Spec.System
 	if sys.MemoryLock != nil && *sys.MemoryLock {
-		s[SettingMemoryLock] = true
+		s[MemoryLockSetting(v)] = true
 	}
 	if sys.SystemCallFilter != nil && !*sys.SystemCallFilter && v.SystemCallFilterSetting() {
 		s[SettingSystemCallFilter] = false
@@ -33,8 +33,19 @@ func NodeSettings(c *esspec.Cluster, ns *esspec.NodeSet, f Formation) esspec.Set
 	if TCPReadiness(v) {
 		s[SettingReadinessPort] = ReadinessPort
 	}
-	securitySettings(s, c.Spec.Security)
+	if v.XPack() {
+		securitySettings(s, c.Spec.Security)
+	}
 	return s
+}
+
+// MemoryLockSetting names the memory lock setting: bootstrap.mlockall
+// before 2.4, which renamed it bootstrap.memory_lock.
+func MemoryLockSetting(v esspec.Version) string {
+	if !v.AtLeast(2, 4, 0) {
+		return "bootstrap.mlockall"
+	}
+	return SettingMemoryLock
 }
 
 // TCPReadiness reports whether the nodes open the TCP readiness port on

@@ -50,9 +50,11 @@ func SysctlInitContainer(c *esspec.Cluster) *corev1.Container {
 
 // DataPermissionsContainer returns the init container that hands a
 // hostPath data directory, which the kubelet creates as root, to the
-// elasticsearch user; nil for other storage, where fsGroup does this.
+// elasticsearch user; nil for other storage, where fsGroup does this, and
+// for images that start as root.
 func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.VolumeMount) *corev1.Container {
-	if ns.Storage.HostPath == "" {
+	// An image that starts as root chowns the data directory itself.
+	if v, _ := esspec.ParseVersion(c.Spec.Version); ns.Storage.HostPath == "" || v.ImageRunsAsRoot() {
 		return nil
 	}
 	return &corev1.Container{
@@ -76,12 +78,23 @@ func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount c
 }
 
 // Capabilities returns the capabilities the Elasticsearch container adds
-// after dropping all: IPC_LOCK and SYS_RESOURCE when memory is locked, so
-// that mlockall may lock the heap. The memlock limit itself comes from the
-// node's container runtime; Kubernetes has no per-pod ulimit.
+// after dropping all: IPC_LOCK and SYS_RESOURCE when memory is locked, as
+// the seed design asks. They take effect only for a process that runs as
+// root: Kubernetes sets no ambient capabilities, so for the uid-1000
+// elasticsearch user mlockall succeeds only when the node's container
+// runtime gives an unlimited memlock limit (Kubernetes has no per-pod
+// ulimit). esgen check reports that as a node requirement.
+//
+// An image that starts as root (2.x) also keeps CHOWN, SETGID and SETUID:
+// its entrypoint hands the data directory to the elasticsearch user and
+// switches to it with gosu.
 func Capabilities(c *esspec.Cluster) []corev1.Capability {
-	if ml := c.Spec.System.MemoryLock; ml != nil && *ml {
-		return []corev1.Capability{"IPC_LOCK", "SYS_RESOURCE"}
+	var caps []corev1.Capability
+	if v, _ := esspec.ParseVersion(c.Spec.Version); v.ImageRunsAsRoot() {
+		caps = append(caps, "CHOWN", "SETGID", "SETUID")
 	}
-	return nil
+	if ml := c.Spec.System.MemoryLock; ml != nil && *ml {
+		caps = append(caps, "IPC_LOCK", "SYS_RESOURCE")
+	}
+	return caps
 }

@@ -48,7 +48,7 @@ func SetDefaults(c *Cluster) {
 		if ns.Roles == nil && versionErr == nil {
 			ns.Roles = version.DefaultRoles()
 		}
-		if memory := ns.Resources.MemoryLimit(); ns.Heap == "" && memory != nil && DefaultHeap(*memory) > 0 {
+		if memory := ns.Resources.MemoryLimit(); ns.Heap == "" && memory != nil && DefaultHeap(*memory) >= MinHeap {
 			ns.Heap = FormatHeap(DefaultHeap(*memory))
 		}
 		setStorageDefaults(&ns.Storage, s.Profile)

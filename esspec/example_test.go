@@ -62,6 +62,6 @@ spec:
 	}
 	// Output:
 	// error, line 13: spec.nodeSets[0].heap: Invalid value: "40g": must not exceed 32g: above it the JVM loses compressed object pointers; use 31g or less
-	// error, line 13: spec.nodeSets[0].heap: Invalid value: "40g": must not exceed the memory limit 16Gi: the container would be killed; use half of it
+	// error, line 13: spec.nodeSets[0].heap: Invalid value: "40g": must be below the memory limit 16Gi: the container would be killed; use half of it
 	// warning, line 10: spec.nodeSets[0].count: 2 master-eligible nodes tolerate 0 failed master(s), no more than 1 would: use an odd number
 }

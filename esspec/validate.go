@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -20,6 +21,10 @@ const (
 	// MaxClusterName is the longest cluster name: with the shortest
 	// nodeSet name, <name>-es-<x> still fits MaxStatefulSetName.
 	MaxClusterName = MaxStatefulSetName - len("-es-") - 1
+	// MaxMasterNodes bounds the master-eligible nodes: each lists all of
+	// them in cluster.initial_master_nodes, and a voting configuration
+	// this large only slows elections down.
+	MaxMasterNodes = 100
 	// MaxCount bounds a nodeSet's count: far above any real cluster, low
 	// enough that a typo cannot make esgen render millions of pod names.
 	MaxCount = 1000
@@ -39,7 +44,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		errs = append(errs, check(v)...)
 	}
 	for _, warn := range []func(*checker) field.ErrorList{
-		warnMasterCount, warnHeap, warnRacks,
+		warnMasterCount, warnHeap, warnRacks, warnNoPassword,
 	} {
 		warnings = append(warnings, warn(v)...)
 	}
@@ -120,10 +125,6 @@ func validVersion(v *checker) field.ErrorList {
 	if _, err := ParseVersion(s); err != nil {
 		return field.ErrorList{field.Invalid(path, s, err.Error())}
 	}
-	if !v.version.Rendered() {
-		return field.ErrorList{field.Invalid(path, s, fmt.Sprintf(
-			"Elasticsearch %d.x is not rendered yet: esgen renders 7.x, 8.x and 9.x", v.version.Major))}
-	}
 	return nil
 }
 
@@ -132,6 +133,8 @@ func validImage(v *checker) field.ErrorList {
 	s := v.c.Spec
 	if v.versionOK && strings.TrimSpace(s.Image) == "" {
 		errs = append(errs, field.Required(specPath.Child("image"), "an image reference"))
+	} else if strings.ContainsFunc(s.Image, unicode.IsSpace) {
+		errs = append(errs, field.Invalid(specPath.Child("image"), s.Image, "an image reference has no white space"))
 	}
 	for i, name := range s.ImagePullSecrets {
 		errs = append(errs, validObjectName(name, specPath.Child("imagePullSecrets").Index(i))...)
@@ -219,6 +222,10 @@ func validSystem(v *checker) field.ErrorList {
 		}
 		errs = append(errs, field.Forbidden(path.Child("systemCallFilter"), detail))
 	}
+	if level := v.c.Spec.PodSecurity; level == PodSecurityRestricted && v.versionOK && v.version.ImageRunsAsRoot() {
+		errs = append(errs, field.Forbidden(specPath.Child("podSecurity"), fmt.Sprintf(
+			"the Elasticsearch %d.x image starts as root to hand its data directory to the elasticsearch user, which Pod Security level %q forbids: use baseline", v.version.Major, level)))
+	}
 	if level := v.c.Spec.PodSecurity; level != PodSecurityPrivileged {
 		if isTrue(sys.SysctlInitContainer) {
 			errs = append(errs, field.Forbidden(path.Child("sysctlInitContainer"), fmt.Sprintf(
@@ -265,6 +272,13 @@ func validSecurity(v *checker) field.ErrorList {
 				"has no effect while security is disabled: set spec.security.enabled: true, or remove this field"))
 		}
 		return errs
+	}
+	if v.versionOK && !v.version.BuiltInSecurity() {
+		detail := "Elasticsearch 2.x has no built-in security (it came with the Shield plugin): set spec.security.enabled: false"
+		if v.version.XPack() {
+			detail = fmt.Sprintf("esgen renders X-Pack security from 6.0; Elasticsearch %s's X-Pack takes other TLS settings: set spec.security.enabled: false, or use 6.x or later", v.version)
+		}
+		return append(errs, field.Forbidden(path.Child("enabled"), detail))
 	}
 	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !issuerSet(sec.TLS.IssuerRef) {
 		errs = append(errs, field.Required(path.Child("tls", "secretName"), fmt.Sprintf(
@@ -322,6 +336,10 @@ func (v *checker) masterNodes() int64 {
 }
 
 func atLeastOneMaster(v *checker) field.ErrorList {
+	if n := v.masterNodes(); n > MaxMasterNodes {
+		return field.ErrorList{field.Invalid(nodeSetsPath, n, fmt.Sprintf(
+			"%d master-eligible nodes: at most %d; give most nodes roles without master (3 or 5 dedicated masters are usual)", n, MaxMasterNodes))}
+	}
 	for i := range v.c.Spec.NodeSets {
 		ns := &v.c.Spec.NodeSets[i]
 		if ns.MasterEligible() && !ns.HasRole(RoleVotingOnly) && ns.Replicas() > 0 {
@@ -383,10 +401,32 @@ func warnHeap(v *checker) field.ErrorList {
 	return warnings
 }
 
+// warnNoPassword: with security on and no password Secret, the elastic
+// user has no password until someone sets one inside a pod.
+func warnNoPassword(v *checker) field.ErrorList {
+	sec := v.c.Spec.Security
+	if !isTrue(sec.Enabled) || sec.ElasticPasswordSecret != "" || !v.versionOK || !v.version.BuiltInSecurity() {
+		return nil
+	}
+	return field.ErrorList{field.Required(specPath.Child("security", "elasticPasswordSecret"),
+		"security is on but the elastic user gets no password: name an existing Secret with key \"password\", or set one later with bin/elasticsearch-reset-password in a pod")}
+}
+
 // reservedPrefixes are label and annotation prefixes esgen writes itself.
 var reservedPrefixes = []string{"esgen.dev/", "app.kubernetes.io/"}
 
+// validLabels checks labels esgen puts on its objects and pods, which must
+// keep off esgen's own keys.
 func validLabels(labels map[string]string, path *field.Path) field.ErrorList {
+	errs := validLabelSyntax(labels, path)
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		errs = append(errs, notReserved(k, path)...)
+	}
+	return errs
+}
+
+// validLabelSyntax checks label keys and values, e.g. of a nodeSelector.
+func validLabelSyntax(labels map[string]string, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		for _, msg := range validation.IsQualifiedName(k) {
@@ -395,7 +435,6 @@ func validLabels(labels map[string]string, path *field.Path) field.ErrorList {
 		for _, msg := range validation.IsValidLabelValue(labels[k]) {
 			errs = append(errs, field.Invalid(path.Key(k), labels[k], msg))
 		}
-		errs = append(errs, notReserved(k, path)...)
 	}
 	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	posixpath "path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -35,9 +36,9 @@ func validNodeSets(v *checker) field.ErrorList {
 			v.validResources(ns, p),
 			v.validHeap(ns, p),
 			v.validStorage(ns, p),
-			validConfig(ns.Config, p.Child("config"), p, len(v.c.Spec.Topology.Racks) > 0),
+			v.validConfig(ns.Config, p.Child("config"), p),
 			validEnv(ns.Env, p.Child("env")),
-			validLabels(ns.NodeSelector, p.Child("nodeSelector")),
+			validLabelSyntax(ns.NodeSelector, p.Child("nodeSelector")),
 			validTolerations(ns.Tolerations, p.Child("tolerations")),
 			validLabels(ns.PodLabels, p.Child("podLabels")),
 			validAnnotations(ns.PodAnnotations, p.Child("podAnnotations")),
@@ -178,6 +179,10 @@ func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {
 		for _, k := range slices.Sorted(maps.Keys(list.rl)) {
 			q := list.rl[k]
 			positive(&q, path.Child(list.name).Key(string(k)))
+			if !validResourceName(k) {
+				errs = append(errs, field.Invalid(path.Child(list.name).Key(string(k)), string(k),
+					"not a resource name: use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource such as example.com/gpu"))
+			}
 		}
 	}
 	requests, limits := r.ContainerRequests(), r.ContainerLimits()
@@ -195,12 +200,32 @@ func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {
 	return errs
 }
 
+// validResourceName accepts the container resources Kubernetes knows and
+// extended resources, which carry a domain.
+func validResourceName(name corev1.ResourceName) bool {
+	switch {
+	case name == corev1.ResourceCPU, name == corev1.ResourceMemory, name == corev1.ResourceEphemeralStorage:
+		return true
+	case strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix):
+		_, err := resource.ParseQuantity(strings.TrimPrefix(string(name), corev1.ResourceHugePagesPrefix))
+		return err == nil
+	case strings.Contains(string(name), "/"):
+		return len(validation.IsQualifiedName(string(name))) == 0 && !strings.Contains(string(name), "kubernetes.io/")
+	}
+	return false
+}
+
+// MinHeap is the smallest heap esgen renders: Elasticsearch does not
+// start on much less.
+const MinHeap = 256 * mib
+
 func (v *checker) validHeap(ns *NodeSet, p *field.Path) field.ErrorList {
 	path := p.Child("heap")
 	limit := ns.Resources.MemoryLimit()
 	if ns.Heap == "" {
-		if limit != nil && limit.Sign() > 0 && DefaultHeap(*limit) == 0 {
-			return field.ErrorList{field.Invalid(p.Child("resources", "memory"), limit.String(), "is too small to hold a JVM heap")}
+		if limit != nil && limit.Sign() > 0 && DefaultHeap(*limit) < MinHeap {
+			return field.ErrorList{field.Invalid(p.Child("resources", "memory"), limit.String(),
+				"is too small: half of it goes to the heap, and Elasticsearch needs a heap of at least 256m; give at least 512Mi")}
 		}
 		return nil
 	}
@@ -213,9 +238,12 @@ func (v *checker) validHeap(ns *NodeSet, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(path, ns.Heap,
 			"must not exceed 32g: above it the JVM loses compressed object pointers; use 31g or less"))
 	}
-	if limit != nil && limit.Sign() > 0 && heap > limit.Value() {
+	if heap < MinHeap {
+		errs = append(errs, field.Invalid(path, ns.Heap, "must be at least 256m: Elasticsearch does not start on less"))
+	}
+	if limit != nil && limit.Sign() > 0 && heap >= limit.Value() {
 		errs = append(errs, field.Invalid(path, ns.Heap, fmt.Sprintf(
-			"must not exceed the memory limit %s: the container would be killed; use half of it", limit)))
+			"must be below the memory limit %s: the container would be killed; use half of it", limit)))
 	}
 	return errs
 }
@@ -321,10 +349,10 @@ var rackSettings = []ownedSetting{
 
 // validConfig checks a nodeSet's extra elasticsearch.yml settings: each a
 // scalar or a list of scalars, none of them a setting esgen owns.
-func validConfig(cfg Settings, path, nodeSet *field.Path, racks bool) field.ErrorList {
+func (v *checker) validConfig(cfg Settings, path, nodeSet *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	owned := ownedSettings
-	if racks {
+	if len(v.c.Spec.Topology.Racks) > 0 {
 		owned = slices.Concat(owned, rackSettings)
 	}
 	flat, collisions := FlattenSettings(cfg)
@@ -333,6 +361,12 @@ func validConfig(cfg Settings, path, nodeSet *field.Path, racks bool) field.Erro
 	}
 	for _, k := range slices.Sorted(maps.Keys(flat)) {
 		p := path.Key(k)
+		if v.versionOK {
+			if detail := settingLacking(v.version, k); detail != "" {
+				errs = append(errs, field.Invalid(p, k, detail))
+				continue
+			}
+		}
 		for _, o := range owned {
 			if o.key == k {
 				by := o.by
@@ -367,6 +401,57 @@ func validSettingValue(value any, p *field.Path) field.ErrorList {
 	return field.ErrorList{field.Invalid(p, fmt.Sprint(value), "must be a string, number, boolean or list")}
 }
 
+// versionedSetting is a setting, or a prefix of settings, that exists
+// only from since, or only before removed (zero: not removed).
+type versionedSetting struct {
+	key            string
+	prefix         bool
+	since, removed Version
+	instead        string
+}
+
+// versionedSettings are settings a user may write in config that not every
+// version has. Elasticsearch refuses to start on an unknown setting.
+var versionedSettings = []versionedSetting{
+	{key: "discovery.zen.", prefix: true, removed: Version{8, 0, 0},
+		instead: "zen discovery was replaced in 7.0; esgen configures discovery from the master-eligible nodeSets"},
+	{key: "cluster.join.timeout", removed: Version{8, 0, 0}},
+	{key: "cluster.remote.connect", removed: Version{8, 0, 0}, instead: "use the remote_cluster_client role"},
+	{key: "gateway.expected_nodes", removed: Version{8, 0, 0}, instead: "use gateway.expected_data_nodes"},
+	{key: "gateway.expected_master_nodes", removed: Version{8, 0, 0}, instead: "use gateway.expected_data_nodes"},
+	{key: "gateway.recover_after_nodes", removed: Version{8, 0, 0}, instead: "use gateway.recover_after_data_nodes"},
+	{key: "gateway.recover_after_master_nodes", removed: Version{8, 0, 0}, instead: "use gateway.recover_after_data_nodes"},
+	{key: "node.max_local_storage_nodes", removed: Version{8, 0, 0}},
+	{key: "node.store.allow_mmapfs", since: Version{6, 5, 0}, removed: Version{7, 0, 0}, instead: "7.0 renamed it node.store.allow_mmap"},
+	{key: "node.store.allow_mmap", since: Version{7, 0, 0}},
+	{key: "discovery.seed_resolver.", prefix: true, since: Version{7, 0, 0}},
+	{key: "cluster.fault_detection.", prefix: true, since: Version{7, 0, 0}, instead: "before 7.0 use discovery.zen.fd.*"},
+	{key: "node.attr.", prefix: true, since: Version{5, 0, 0}, instead: "2.x names node attributes node.<name>"},
+}
+
+// settingLacking says why the version has no setting key, or "".
+func settingLacking(v Version, key string) string {
+	for _, s := range versionedSettings {
+		if key != s.key && !(s.prefix && strings.HasPrefix(key, s.key)) {
+			continue
+		}
+		var detail string
+		switch {
+		case v.Compare(s.since) < 0:
+			detail = fmt.Sprintf("Elasticsearch %s has no setting %s (it exists from %d.%d)", v, key, s.since.Major, s.since.Minor)
+		case s.removed != (Version{}) && v.Compare(s.removed) >= 0:
+			detail = fmt.Sprintf("Elasticsearch %s has no setting %s (removed in %d.%d)", v, key, s.removed.Major, s.removed.Minor)
+		default:
+			return ""
+		}
+		if s.instead != "" {
+			detail += ": " + s.instead
+		}
+		return detail
+	}
+	return ""
+}
+
 // FlattenSettings turns nested settings ({node: {attr: {zone: a}}}) into
 // dotted keys (node.attr.zone: a), as Elasticsearch reads them. Keys that
 // two spellings set both are returned as collisions, sorted.
@@ -393,14 +478,21 @@ func FlattenSettings(s Settings) (Settings, []string) {
 	return flat, slices.Compact(collisions)
 }
 
-// ownedEnv are environment variables esgen sets on the Elasticsearch container.
+// ownedEnv are environment variables esgen sets on the Elasticsearch
+// container. ES_JAVA_OPTS is not among them: a nodeSet's value is appended
+// to esgen's heap options.
 var ownedEnv = map[string]string{
-	"ES_JAVA_OPTS":     "spec.nodeSets[].heap",
+	"ES_HEAP_SIZE":     "spec.nodeSets[].heap",
 	"ELASTIC_PASSWORD": "spec.security.elasticPasswordSecret",
 	"POD_NAME":         "the downward API",
 	"POD_IP":           "the downward API",
 	"POD_NAMESPACE":    "the downward API",
 }
+
+// settingEnv matches the variables the official images turn into
+// Elasticsearch settings: dotted lower-case names (cluster.name=x) and,
+// from 7.15, ES_SETTING_* names. They would override elasticsearch.yml.
+var settingEnv = regexp.MustCompile(`^([a-z0-9_-]+(\.[a-z0-9_-]+)+|ES_SETTING_.+)$`)
 
 func validEnv(env []corev1.EnvVar, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
@@ -416,9 +508,59 @@ func validEnv(env []corev1.EnvVar, path *field.Path) field.ErrorList {
 		if by, ok := ownedEnv[e.Name]; ok {
 			errs = append(errs, field.Forbidden(p.Child("name"), "esgen sets "+e.Name+" from "+by))
 		}
-		if e.Value != "" && e.ValueFrom != nil {
-			errs = append(errs, field.Invalid(p.Child("valueFrom"), "", "set value or valueFrom, not both"))
+		if settingEnv.MatchString(e.Name) {
+			errs = append(errs, field.Forbidden(p.Child("name"),
+				"the image turns this variable into an Elasticsearch setting, past esgen's checks: set it in this nodeSet's config instead"))
 		}
+		if e.Name == "ES_JAVA_OPTS" && e.ValueFrom != nil {
+			errs = append(errs, field.Forbidden(p.Child("valueFrom"), "ES_JAVA_OPTS is appended to esgen's heap options, so it needs a value"))
+		}
+		if e.ValueFrom != nil {
+			if e.Value != "" {
+				errs = append(errs, field.Invalid(p.Child("valueFrom"), "", "set value or valueFrom, not both"))
+			}
+			errs = append(errs, validEnvSource(e.ValueFrom, p.Child("valueFrom"))...)
+		}
+	}
+	return errs
+}
+
+// validEnvSource checks that valueFrom names exactly one complete source.
+func validEnvSource(src *corev1.EnvVarSource, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	sources := 0
+	if r := src.FieldRef; r != nil {
+		sources++
+		if r.FieldPath == "" {
+			errs = append(errs, field.Required(p.Child("fieldRef", "fieldPath"), "e.g. metadata.name"))
+		}
+	}
+	if r := src.ResourceFieldRef; r != nil {
+		sources++
+		if r.Resource == "" {
+			errs = append(errs, field.Required(p.Child("resourceFieldRef", "resource"), "e.g. limits.memory"))
+		}
+	}
+	keyRef := func(name, obj, key string) {
+		sources++
+		if obj == "" {
+			errs = append(errs, field.Required(p.Child(name, "name"), "the object to read"))
+		}
+		if key == "" {
+			errs = append(errs, field.Required(p.Child(name, "key"), "the key to read"))
+		}
+	}
+	if r := src.ConfigMapKeyRef; r != nil {
+		keyRef("configMapKeyRef", r.Name, r.Key)
+	}
+	if r := src.SecretKeyRef; r != nil {
+		keyRef("secretKeyRef", r.Name, r.Key)
+	}
+	if src.FileKeyRef != nil {
+		sources++
+	}
+	if sources != 1 {
+		errs = append(errs, field.Invalid(p, "", "name exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef"))
 	}
 	return errs
 }

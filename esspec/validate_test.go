@@ -1,6 +1,7 @@
 package esspec_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -109,11 +110,32 @@ func TestValidateErrors(t *testing.T) {
 		{"unknown minor", func(c *esspec.Cluster) { c.Spec.Version = "7.18.0" }, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "version"), "7.18.0", "ends at 7.17"),
 		}},
-		{"older major not rendered yet", func(c *esspec.Cluster) {
-			c.Spec.Version = "6.8.23"
+		{"leading zeros in the version", func(c *esspec.Cluster) { c.Spec.Version = "08.19.20" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "version"), "08.19.20", "full version x.y.z"),
+		}},
+		{"security and a 5.x role on 2.x", func(c *esspec.Cluster) { c.Spec.Version = "2.4.6" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("roles").Index(1), nil, "Elasticsearch 2.4.6 has no ingest role (it exists from 5.0)"),
+			field.Forbidden(field.NewPath("spec", "security", "enabled"), "2.x has no built-in security"),
+		}},
+		{"security on 5.x", func(c *esspec.Cluster) { c.Spec.Version = "5.6.16" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"), "X-Pack security from 6.0"),
+		}},
+		{"restricted Pod Security on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
 			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.PodSecurity = esspec.PodSecurityRestricted
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
 		}, field.ErrorList{
-			field.Invalid(field.NewPath("spec", "version"), "6.8.23", "not rendered yet"),
+			field.Forbidden(field.NewPath("spec", "podSecurity"), "image starts as root"),
+		}},
+		{"image with white space", func(c *esspec.Cluster) { c.Spec.Image = " my image" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), nil, "no white space"),
+		}},
+		{"too many master-eligible nodes", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleData}
+			c.Spec.NodeSets[1].Count = new(int32(101))
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "104 master-eligible nodes: at most 100"),
 		}},
 		{"role the version lacks", func(c *esspec.Cluster) {
 			c.Spec.Version = "7.11.2"
@@ -166,7 +188,21 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(nodeSet1.Child("heap"), "40g", "must not exceed 32g"),
 		}},
 		{"heap above the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "20g" }, field.ErrorList{
-			field.Invalid(nodeSet1.Child("heap"), "20g", "must not exceed the memory limit 16Gi"),
+			field.Invalid(nodeSet1.Child("heap"), "20g", "must be below the memory limit 16Gi"),
+		}},
+		{"heap equal to the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "16g" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "16g", "must be below the memory limit 16Gi"),
+		}},
+		{"heap too small", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "128m" }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("heap"), "128m", "at least 256m"),
+		}},
+		{"memory too small for the default heap", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Resources.Memory = quantity("256Mi") }, field.ErrorList{
+			field.Invalid(nodeSet1.Child("resources", "memory"), "256Mi", "give at least 512Mi"),
+		}},
+		{"resource name typo", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Resources.Requests = corev1.ResourceList{"memroy": resource.MustParse("1Gi")}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("resources", "requests").Key("memroy"), "memroy", "not a resource name"),
 		}},
 		{"heap without unit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "4096" }, field.ErrorList{
 			field.Invalid(nodeSet1.Child("heap"), "4096", "unit k, m or g"),
@@ -242,13 +278,59 @@ func TestValidateErrors(t *testing.T) {
 		}, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("config").Key("xpack.security.enabled"), "spec.security.enabled"),
 		}},
+		{"zen settings on 8.x", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Config = esspec.Settings{"discovery.zen.ping_timeout": "10s", "discovery.zen.minimum_master_nodes": json.Number("2")}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("discovery.zen.minimum_master_nodes"), nil, "Elasticsearch 8.19.20 has no setting discovery.zen.minimum_master_nodes (removed in 8.0)"),
+			field.Invalid(nodeSet1.Child("config").Key("discovery.zen.ping_timeout"), nil, "Elasticsearch 8.19.20 has no setting discovery.zen.ping_timeout (removed in 8.0): zen discovery was replaced in 7.0"),
+		}},
+		{"zen settings on 7.x are still accepted", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.17.29"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"discovery.zen.ping_timeout": "10s"}
+		}, nil},
+		{"a setting from 7.0 on 6.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"node.store.allow_mmap": false, "node.store.allow_mmapfs": false}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("node.store.allow_mmap"), nil, "Elasticsearch 6.8.23 has no setting node.store.allow_mmap (it exists from 7.0)"),
+		}},
+		{"node.attr on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.NodeSets[1].Config = esspec.Settings{"node.attr.zone": "a", "node.zone": "a"}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("node.attr.zone"), nil, "2.x names node attributes node.<name>"),
+		}},
 		{"null setting", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Config = esspec.Settings{"node.attr.zone": nil} }, field.ErrorList{
 			field.Invalid(nodeSet1.Child("config").Key("node.attr.zone"), nil, "refuses null settings"),
 		}},
-		{"owned env var", func(c *esspec.Cluster) {
-			c.Spec.NodeSets[1].Env = []corev1.EnvVar{{Name: "ES_JAVA_OPTS", Value: "-Xmx1g"}}
+		{"owned env vars", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Env = []corev1.EnvVar{{Name: "ES_HEAP_SIZE", Value: "1g"}, {Name: "POD_NAME", Value: "x"}}
 		}, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("env").Index(0).Child("name"), "heap"),
+			field.Forbidden(nodeSet1.Child("env").Index(1).Child("name"), "downward API"),
+		}},
+		{"env that the image turns into settings", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Env = []corev1.EnvVar{{Name: "node.roles", Value: "master"}, {Name: "ES_SETTING_NODE_ROLES", Value: "master"}}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("env").Index(0).Child("name"), "into an Elasticsearch setting"),
+			field.Forbidden(nodeSet1.Child("env").Index(1).Child("name"), "into an Elasticsearch setting"),
+		}},
+		{"ES_JAVA_OPTS from a Secret", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Env = []corev1.EnvVar{{Name: "ES_JAVA_OPTS", ValueFrom: &corev1.EnvVarSource{
+				SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}, Key: "k"}}}}
+		}, field.ErrorList{
+			field.Forbidden(nodeSet1.Child("env").Index(0).Child("valueFrom"), "needs a value"),
+		}},
+		{"incomplete env source", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Env = []corev1.EnvVar{
+				{Name: "A", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}}},
+				{Name: "B", ValueFrom: &corev1.EnvVarSource{}},
+			}
+		}, field.ErrorList{
+			field.Required(nodeSet1.Child("env").Index(0).Child("valueFrom", "secretKeyRef", "key"), ""),
+			field.Invalid(nodeSet1.Child("env").Index(1).Child("valueFrom"), nil, "exactly one of"),
 		}},
 		{"rack anti-affinity without a rack label", func(c *esspec.Cluster) { c.Spec.Topology.RackAntiAffinity = "required" }, field.ErrorList{
 			field.Required(field.NewPath("spec", "topology", "rackLabel"), "esaas.hosts.rack"),
@@ -313,6 +395,9 @@ func TestValidateWarnings(t *testing.T) {
 		want   field.ErrorList
 	}{
 		{"none", func(*esspec.Cluster) {}, nil},
+		{"security without a password Secret", func(c *esspec.Cluster) { c.Spec.Security.ElasticPasswordSecret = "" }, field.ErrorList{
+			field.Required(field.NewPath("spec", "security", "elasticPasswordSecret"), "gets no password"),
+		}},
 		{"even number of masters", func(c *esspec.Cluster) { c.Spec.NodeSets[0].Count = new(int32(4)) }, field.ErrorList{
 			field.Invalid(nodeSet0.Child("count"), nil, "4 master-eligible nodes tolerate 1 failed master(s), no more than 3 would"),
 		}},

@@ -28,8 +28,9 @@ func ParseVersion(s string) (Version, error) {
 	}
 	var n [3]int
 	for i, p := range parts {
-		// Digits only: strconv.Atoi would accept "+1" and "-0".
-		if p == "" || strings.TrimLeft(p, "0123456789") != "" || len(p) > 4 {
+		// Digits only, no leading zero: strconv.Atoi would accept "+1",
+		// and 07.017.029 would name the image 7.17.29 but label it 07.017.029.
+		if p == "" || strings.TrimLeft(p, "0123456789") != "" || len(p) > 4 || (len(p) > 1 && p[0] == '0') {
 			return Version{}, fmt.Errorf("must be a full version x.y.z, e.g. 8.19.3")
 		}
 		n[i], _ = strconv.Atoi(p)
@@ -76,14 +77,6 @@ func (v Version) AtLeast(major, minor, patch int) bool {
 	return v.Compare(Version{major, minor, patch}) >= 0
 }
 
-// Rendered reports whether esgen renders manifests for this version yet.
-// Older majors parse and validate, so that a spec can be checked, but
-// their settings (zen discovery, legacy roles, ES_HEAP_SIZE) are not
-// rendered yet.
-func (v Version) Rendered() bool {
-	return v.Major >= 7
-}
-
 // NodeRolesList reports whether the version takes roles as the node.roles
 // list (7.9+) rather than as node.master/node.data/... booleans.
 func (v Version) NodeRolesList() bool {
@@ -98,6 +91,35 @@ func (v Version) SecurityByDefault() bool {
 // SingleNodeDiscovery reports whether discovery.type: single-node exists (5.4+).
 func (v Version) SingleNodeDiscovery() bool {
 	return v.AtLeast(5, 4, 0)
+}
+
+// ZenDiscovery reports whether the version discovers nodes with zen
+// (discovery.zen.ping.unicast.hosts) and needs
+// discovery.zen.minimum_master_nodes: everything before 7.0.
+func (v Version) ZenDiscovery() bool {
+	return v.Major < 7
+}
+
+// BuiltInSecurity reports whether the official image can run with
+// security on as esgen renders it: X-Pack security with per-layer TLS
+// settings, from 6.0. (2.x has no built-in security; 5.x's X-Pack uses
+// other TLS settings, and esgen only turns its security off.)
+func (v Version) BuiltInSecurity() bool {
+	return v.Major >= 6
+}
+
+// XPack reports whether the official image knows xpack.* settings: from
+// 5.0, whose image bundles the X-Pack plugin.
+func (v Version) XPack() bool {
+	return v.Major >= 5
+}
+
+// ImageRunsAsRoot reports whether the official image must start as root:
+// 2.x's entrypoint chowns the data directory and drops to the
+// elasticsearch user with gosu; that user's uid is not fixed. Later
+// images run as uid 1000.
+func (v Version) ImageRunsAsRoot() bool {
+	return v.Major < 5
 }
 
 // SystemCallFilterSetting reports whether bootstrap.system_call_filter

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,7 +26,7 @@ func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, dataMount core
 		Name:            ContainerName,
 		Image:           c.Spec.Image,
 		ImagePullPolicy: c.Spec.ImagePullPolicy,
-		Env:             slices.Concat(bootstrap.Env(c, ns), ns.Env),
+		Env:             bootstrap.Env(c, ns),
 		Ports: []corev1.ContainerPort{
 			{Name: httpPortName(c), ContainerPort: bootstrap.HTTPPort},
 			{Name: portTransport, ContainerPort: bootstrap.TransportPort},
@@ -42,7 +41,7 @@ func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, dataMount core
 		},
 		SecurityContext: &corev1.SecurityContext{
 			AllowPrivilegeEscalation: new(false),
-			RunAsNonRoot:             new(true),
+			RunAsNonRoot:             new(!v.ImageRunsAsRoot()),
 			Capabilities: &corev1.Capabilities{
 				Drop: []corev1.Capability{"ALL"},
 				Add:  bootstrap.Capabilities(c),
@@ -73,9 +72,12 @@ func containerMounts(c *esspec.Cluster, dataMount corev1.VolumeMount) []corev1.V
 // readinessProbe says the local node answers; it never asks for cluster
 // health, so a yellow or red cluster keeps its pods in the Services, and
 // there is no liveness probe that could kill a node busy recovering.
-// From 8.6 the node opens a TCP port once it has joined a cluster; before,
-// the probe asks the node's HTTP root, with the elastic user's password
-// when there is one, else accepting 401 as a node that answers.
+// From 8.6 the node opens a TCP port once it has joined a cluster. Before,
+// the kubelet asks the node's HTTP root; with security on, a script does,
+// without credentials: 401 from a secured node is an answer too, and no
+// password rotation can then turn every pod unready. Before 7.0 the root
+// answers 503 while there is no master, which the script accepts as an
+// answer as well.
 func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 	probe := &corev1.Probe{
 		InitialDelaySeconds: 10,
@@ -87,6 +89,10 @@ func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 		probe.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(bootstrap.ReadinessPort)}
 		return probe
 	}
+	if sec := c.Spec.Security; sec.Enabled == nil || !*sec.Enabled {
+		probe.HTTPGet = &corev1.HTTPGetAction{Path: "/", Port: intstr.FromString(portHTTP)}
+		return probe
+	}
 	scheme := "http"
 	args := []string{"curl", "--silent", "--max-time 4", "--output /dev/null", `--write-out '%{http_code}'`}
 	if bootstrap.TLSEnabled(c) {
@@ -94,13 +100,9 @@ func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 		scheme = "https"
 		args = append(args, "--insecure")
 	}
-	accept := "200"
-	sec := c.Spec.Security
-	switch {
-	case sec.Enabled != nil && *sec.Enabled && sec.ElasticPasswordSecret != "":
-		args = append(args, `--user "elastic:${ELASTIC_PASSWORD}"`)
-	case sec.Enabled != nil && *sec.Enabled:
-		accept = "200|401"
+	accept := "200|401"
+	if v.ZenDiscovery() {
+		accept += "|503"
 	}
 	args = append(args, fmt.Sprintf("%s://127.0.0.1:%d/", scheme, bootstrap.HTTPPort))
 	script := fmt.Sprintf(`code=$(%s); case "$code" in %s) exit 0;; esac; echo "HTTP $code"; exit 1`,

@@ -103,7 +103,7 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 			NodeSelector:                  ns.NodeSelector,
 			Tolerations:                   ns.Tolerations,
 			PriorityClassName:             ns.PriorityClassName,
-			SecurityContext:               podSecurityContext(),
+			SecurityContext:               podSecurityContext(c),
 			TerminationGracePeriodSeconds: new(int64(terminationGracePeriod)),
 			Volumes:                       volumes(c, g),
 		},
@@ -122,13 +122,19 @@ func pullSecrets(names []string) []corev1.LocalObjectReference {
 // user unless it says otherwise, with the runtime's default seccomp
 // profile; fsGroup makes volumes writable by that user, and changing
 // ownership only on a mismatch keeps large data volumes quick to mount.
-func podSecurityContext() *corev1.PodSecurityContext {
+// An image that must start as root (2.x) keeps its own user and hands the
+// data directory over itself.
+func podSecurityContext(c *esspec.Cluster) *corev1.PodSecurityContext {
+	runtimeDefault := &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
+	if v, _ := esspec.ParseVersion(c.Spec.Version); v.ImageRunsAsRoot() {
+		return &corev1.PodSecurityContext{SeccompProfile: runtimeDefault}
+	}
 	return &corev1.PodSecurityContext{
 		RunAsUser:           new(int64(bootstrap.UID)),
 		RunAsNonRoot:        new(true),
 		FSGroup:             new(int64(bootstrap.GID)),
 		FSGroupChangePolicy: new(corev1.FSGroupChangeOnRootMismatch),
-		SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		SeccompProfile:      runtimeDefault,
 	}
 }
 
