@@ -6,12 +6,17 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
 	"github.com/esgen/esgen/bootstrap"
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/topology"
 )
+
+// maxConfigBytes keeps a ConfigMap below the API server's 1 MiB object
+// limit, with room for its metadata.
+const maxConfigBytes = 1000 * 1000
 
 // nodeConfig is the elasticsearch.yml of one placement group and the hash
 // that rolls its pods when it changes.
@@ -37,6 +42,10 @@ func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation
 	out, err := yaml.Marshal(settings)
 	if err != nil {
 		return nodeConfig{}, err
+	}
+	if len(out) > maxConfigBytes {
+		return nodeConfig{}, &esspec.InvalidError{Errors: field.ErrorList{field.TooLong(
+			field.NewPath("spec", "nodeSets").Index(g.Index).Child("config"), "", maxConfigBytes)}}
 	}
 	return nodeConfig{yaml: out, hash: hex.EncodeToString(sum[:])}, nil
 }

@@ -199,73 +199,30 @@ func TestInitialMasterNodes(t *testing.T) {
 		}
 		slices.Sort(masterPods)
 		single := len(masterPods) == 1 && len(m.statefulSets) == 1
-		for _, cm := range m.configMaps {
+		zen := c.Spec.Version[0] < '7' // 2.x, 5.x, 6.x
+		for i := range m.statefulSets {
+			sts := &m.statefulSets[i]
+			cm := m.configMaps[slices.IndexFunc(m.configMaps, func(cm corev1.ConfigMap) bool { return cm.Name == esspec.ConfigMapName(sts.Name) })]
 			var settings map[string]any
 			if err := yaml.Unmarshal([]byte(cm.Data["elasticsearch.yml"]), &settings); err != nil {
 				t.Fatalf("%s: elasticsearch.yml: %v", cm.Name, err)
 			}
 			got, has := settings["cluster.initial_master_nodes"]
-			master := strings.Contains(cm.Data["elasticsearch.yml"], "- master\n")
 			switch {
 			case single:
 				if has || settings["discovery.type"] != "single-node" {
 					t.Errorf("%s: a single-node cluster needs discovery.type: single-node and no initial_master_nodes", cm.Name)
 				}
-			case master:
+			case zen:
+				if has || fmt.Sprint(settings["discovery.zen.minimum_master_nodes"]) != fmt.Sprint(len(masterPods)/2+1) {
+					t.Errorf("%s: zen discovery needs minimum_master_nodes %d and no initial_master_nodes, got %v", cm.Name, len(masterPods)/2+1, settings)
+				}
+			case nodeSetOf(t, c, sts).MasterEligible():
 				if fmt.Sprint(got) != fmt.Sprint(masterPods) {
 					t.Errorf("%s: cluster.initial_master_nodes = %v, want %v", cm.Name, got, masterPods)
 				}
 			case has:
 				t.Errorf("%s: cluster.initial_master_nodes on a node that is not master-eligible", cm.Name)
-			}
-		}
-	})
-}
-
-// TestRackPlacement: with racks listed, each nodeSet is one StatefulSet
-// per rack, pinned to its rack, tagged with it for allocation awareness,
-// and the racks' replicas add up to the nodeSet's count.
-func TestRackPlacement(t *testing.T) {
-	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
-		racks := c.Spec.Topology.Racks
-		if len(racks) == 0 {
-			return
-		}
-		replicas := map[string]int32{}
-		configs := map[string]map[string]any{}
-		for _, cm := range m.configMaps {
-			var settings map[string]any
-			if err := yaml.Unmarshal([]byte(cm.Data["elasticsearch.yml"]), &settings); err != nil {
-				t.Fatal(err)
-			}
-			configs[cm.Name] = settings
-		}
-		for i := range m.statefulSets {
-			sts := &m.statefulSets[i]
-			ns := nodeSetOf(t, c, sts)
-			rack := sts.Spec.Template.Labels[esspec.LabelRack]
-			if !slices.Contains(racks, rack) || sts.Name != esspec.StatefulSetName(c.Metadata.Name, ns.Name, rack) {
-				t.Errorf("%s: rack label %q", sts.Name, rack)
-				continue
-			}
-			replicas[ns.Name] += *sts.Spec.Replicas
-			terms := sts.Spec.Template.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
-			want := []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{
-				Key: c.Spec.Topology.RackLabel, Operator: corev1.NodeSelectorOpIn, Values: []string{rack},
-			}}}}
-			if !equality.Semantic.DeepEqual(terms, want) {
-				t.Errorf("%s: node affinity %+v, want %+v", sts.Name, terms, want)
-			}
-			settings := configs[esspec.ConfigMapName(sts.Name)]
-			if settings["node.attr.rack_id"] != rack || settings["cluster.routing.allocation.awareness.attributes"] != "rack_id" ||
-				fmt.Sprint(settings["cluster.routing.allocation.awareness.force.rack_id.values"]) != fmt.Sprint(racks) {
-				t.Errorf("%s: rack settings %v", sts.Name, settings)
-			}
-		}
-		for i := range c.Spec.NodeSets {
-			ns := &c.Spec.NodeSets[i]
-			if replicas[ns.Name] != ns.Replicas() {
-				t.Errorf("nodeSet %s: racks hold %d replicas, want %d", ns.Name, replicas[ns.Name], ns.Replicas())
 			}
 		}
 	})

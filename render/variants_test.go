@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render"
 )
 
 // renderSpec parses, defaults and renders an inline spec, decodes the
@@ -160,5 +162,19 @@ func TestCleanYAML(t *testing.T) {
 				t.Errorf("%s: unclean line %q", exampleName(path), line)
 			}
 		}
+	}
+}
+
+func TestConfigTooLarge(t *testing.T) {
+	c, err := esspec.Parse([]byte(head + "spec:\n  version: 8.19.20\n  security: {enabled: false}\n  nodeSets:\n  - {name: a, count: 1, resources: {memory: 1Gi}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	esspec.SetDefaults(c)
+	c.Spec.NodeSets[0].Config = esspec.Settings{"node.attr.blob": strings.Repeat("x", 1<<20)}
+	_, err = render.Render(c)
+	var invalid *esspec.InvalidError
+	if !errors.As(err, &invalid) || invalid.Errors[0].Field != "spec.nodeSets[0].config" {
+		t.Fatalf("got %v, want a too-long error on spec.nodeSets[0].config", err)
 	}
 }
