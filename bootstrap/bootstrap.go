@@ -11,7 +11,6 @@ const (
 	ConfigDir     = Home + "/config"
 	ConfigFile    = "elasticsearch.yml"
 	DataDir       = Home + "/data"
-	CertsDir      = ConfigDir + "/certs"
 	HTTPPort      = 9200
 	TransportPort = 9300
 	// ReadinessPort is where 8.6+ nodes open the TCP readiness port. It is

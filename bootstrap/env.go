@@ -58,14 +58,20 @@ func Env(c *esspec.Cluster, ns *esspec.NodeSet) []corev1.EnvVar {
 		env = append(env, corev1.EnvVar{Name: "ES_JAVA_OPTS", Value: strings.Join(javaOpts, " ")})
 	}
 	if secret := c.Spec.Security.ElasticPasswordSecret; secret != "" {
-		env = append(env, corev1.EnvVar{Name: "ELASTIC_PASSWORD", ValueFrom: &corev1.EnvVarSource{
-			SecretKeyRef: &corev1.SecretKeySelector{
-				LocalObjectReference: corev1.LocalObjectReference{Name: secret},
-				Key:                  "password",
-			},
-		}})
+		env = append(env, passwordEnv(secret))
 	}
 	return append(env, own...)
+}
+
+// passwordEnv reads the elastic user's password from key "password" of
+// an existing Secret; the image stores it as the bootstrap password.
+func passwordEnv(secret string) corev1.EnvVar {
+	return corev1.EnvVar{Name: "ELASTIC_PASSWORD", ValueFrom: &corev1.EnvVarSource{
+		SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: secret},
+			Key:                  "password",
+		},
+	}}
 }
 
 func fieldEnv(name, path string) corev1.EnvVar {

@@ -34,7 +34,7 @@ func NodeSettings(c *esspec.Cluster, ns *esspec.NodeSet, f Formation) esspec.Set
 		s[SettingReadinessPort] = ReadinessPort
 	}
 	if v.XPack() {
-		securitySettings(s, c.Spec.Security)
+		securitySettings(s, c)
 	}
 	return s
 }

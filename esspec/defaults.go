@@ -43,6 +43,10 @@ func SetDefaults(c *Cluster) {
 	if s.Security.Enabled == nil && versionErr == nil {
 		s.Security.Enabled = new(version.SecurityByDefault())
 	}
+	if k := &s.Kibana.Resources; s.Kibana.Count > 0 && k.CPU == nil && k.Memory == nil && k.Requests == nil && k.Limits == nil {
+		cpu, memory := resource.MustParse("1"), resource.MustParse("2Gi")
+		k.CPU, k.Memory = &cpu, &memory
+	}
 	for i := range s.NodeSets {
 		ns := &s.NodeSets[i]
 		if ns.Roles == nil && versionErr == nil {

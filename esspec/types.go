@@ -104,6 +104,11 @@ type Spec struct {
 	Security Security `json:"security,omitzero"`
 	// HTTP configures the client Service.
 	HTTP HTTP `json:"http,omitzero"`
+	// Transport configures node-to-node traffic on port 9300.
+	Transport Transport `json:"transport,omitzero"`
+	// NetworkPolicy renders a NetworkPolicy that admits transport traffic
+	// from the cluster's own pods and HTTP from the namespace only.
+	NetworkPolicy bool `json:"networkPolicy,omitempty"`
 	// Kibana wired to the cluster.
 	Kibana Kibana `json:"kibana,omitzero"`
 	// PodSecurity is the Pod Security Standard level every rendered pod must pass.
@@ -281,6 +286,13 @@ type HTTP struct {
 	ServiceType corev1.ServiceType `json:"serviceType,omitempty" jsonschema:"enum=ClusterIP,enum=NodePort,enum=LoadBalancer,default=ClusterIP"`
 	// ServiceAnnotations are added to the client Service.
 	ServiceAnnotations map[string]string `json:"serviceAnnotations,omitempty"`
+}
+
+// Transport configures node-to-node traffic.
+type Transport struct {
+	// MeshExclude keeps port 9300 out of an Istio sidecar (inbound and
+	// outbound), so that nodes talk to each other directly.
+	MeshExclude bool `json:"meshExclude,omitempty"`
 }
 
 // Kibana wired to the cluster.

@@ -39,7 +39,8 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
 		validTopology, validSystem, validNodeSets, atLeastOneMaster,
-		validSecurity, validHTTP, notRenderedYet,
+		validSecurity, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
+		validKibana, notRenderedYet,
 	} {
 		errs = append(errs, check(v)...)
 	}
@@ -288,31 +289,16 @@ func validSecurity(v *checker) field.ErrorList {
 }
 
 func issuerSet(ref *IssuerRef) bool {
-	return ref != nil && *ref != IssuerRef{}
+	return ref != nil && ref.Name != ""
 }
 
 // notRenderedYet refuses fields of SPEC.md that esgen reads but does not
 // render yet, so that setting one never silently does nothing.
 func notRenderedYet(v *checker) field.ErrorList {
-	var errs field.ErrorList
-	s := v.c.Spec
-	forbid := func(set bool, path *field.Path, what string) {
-		if set {
-			errs = append(errs, field.Forbidden(path, what+" is not rendered yet: remove this field"))
-		}
+	if len(v.c.Spec.Patches) > 0 {
+		return field.ErrorList{field.Forbidden(specPath.Child("patches"), "patching is not rendered yet: remove this field")}
 	}
-	forbid(len(s.Plugins.Install) > 0 || s.Plugins.Repository != "", specPath.Child("plugins"), "plugin installation")
-	forbid(issuerSet(s.Security.TLS.IssuerRef), specPath.Child("security", "tls", "issuerRef"), "cert-manager issuance")
-	forbid(len(s.Security.SecureSettings) > 0, specPath.Child("security", "secureSettings"), "keystore loading")
-	k := s.Kibana
-	forbid(k.Count != 0 || k.ServiceAccountTokenSecret != "" || k.PasswordSecret != "" ||
-		k.Resources.CPU != nil || k.Resources.Memory != nil || k.Resources.Requests != nil || k.Resources.Limits != nil,
-		specPath.Child("kibana"), "Kibana")
-	forbid(len(s.Patches) > 0, specPath.Child("patches"), "patching")
-	for i, ns := range s.NodeSets {
-		forbid(len(ns.Plugins) > 0, nodeSetsPath.Index(i).Child("plugins"), "plugin installation")
-	}
-	return errs
+	return nil
 }
 
 // totalNodes sums the counts of every nodeSet.

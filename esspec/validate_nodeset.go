@@ -162,9 +162,19 @@ func roleStrings(roles []Role) []string {
 }
 
 func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	r := &ns.Resources
 	path := p.Child("resources")
+	errs := validResourceLists(&ns.Resources, path)
+	if v.c.Spec.Profile == ProfileProduction && ns.Resources.MemoryLimit() == nil {
+		errs = append(errs, field.Required(path.Child("memory"),
+			"the production profile needs a memory limit on every nodeSet: the heap is derived from it and a pod without one can take a server's memory"))
+	}
+	return errs
+}
+
+// validResourceLists checks a container's resources: positive quantities
+// of known resources, requests no larger than limits.
+func validResourceLists(r *Resources, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	positive := func(q *resource.Quantity, path *field.Path) {
 		if q != nil && q.Sign() <= 0 {
 			errs = append(errs, field.Invalid(path, q.String(), "must be greater than zero"))
@@ -192,10 +202,6 @@ func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {
 			errs = append(errs, field.Invalid(path.Child("requests").Key(string(k)), q.String(),
 				fmt.Sprintf("must not exceed the limit %s", limit.String())))
 		}
-	}
-	if v.c.Spec.Profile == ProfileProduction && r.MemoryLimit() == nil {
-		errs = append(errs, field.Required(path.Child("memory"),
-			"the production profile needs a memory limit on every nodeSet: the heap is derived from it and a pod without one can take a server's memory"))
 	}
 	return errs
 }

@@ -368,8 +368,50 @@ func TestValidateErrors(t *testing.T) {
 			field.Forbidden(nodeSet1.Child("config").Key("cluster.routing.allocation.awareness.attributes"), "spec.topology.racks"),
 			field.Forbidden(nodeSet1.Child("config").Key("node.attr.rack_id"), "spec.topology.racks"),
 		}},
-		{"kibana not rendered yet", func(c *esspec.Cluster) { c.Spec.Kibana.Count = 1 }, field.ErrorList{
-			field.Forbidden(field.NewPath("spec", "kibana"), "not rendered yet"),
+		{"kibana 8.x without a service account token", func(c *esspec.Cluster) { c.Spec.Kibana.Count = 1 }, field.ErrorList{
+			field.Required(field.NewPath("spec", "kibana", "serviceAccountTokenSecret"), "refuses the elastic superuser"),
+		}},
+		{"kibana 8.x with a password", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", PasswordSecret: "kb-pw"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "passwordSecret"), "kb-pw", "serviceAccountTokenSecret, not a password"),
+		}},
+		{"kibana 7.x without a password", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.17.29"
+			c.Spec.Kibana.Count = 1
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "kibana", "passwordSecret"), "kibana_system"),
+		}},
+		{"kibana on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana.Count = 1
+		}, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "kibana", "count"), "Kibana 4.x"),
+		}},
+		{"bad plugins", func(c *esspec.Cluster) {
+			c.Spec.Plugins = esspec.Plugins{Repository: "ftp://mirror", Install: []string{"analysis-icu", "Bad Name", "x@notaurl"}}
+			c.Spec.NodeSets[0].Plugins = []string{"analysis-icu"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "plugins", "repository"), "ftp://mirror", "http, https or file URL"),
+			field.Invalid(field.NewPath("spec", "plugins", "install").Index(1), "Bad Name", "plugin name"),
+			field.Invalid(field.NewPath("spec", "plugins", "install").Index(2), "x@notaurl", "the URL after @"),
+			field.Duplicate(nodeSet0.Child("plugins").Index(0), nil),
+		}},
+		{"issuer and secret both", func(c *esspec.Cluster) {
+			c.Spec.Security.TLS.IssuerRef = &esspec.IssuerRef{Name: "ca", Kind: "Cluster"}
+		}, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "security", "tls", "issuerRef", "kind"), "Cluster", nil),
+			field.Invalid(field.NewPath("spec", "security", "tls", "issuerRef"), nil, "not both"),
+			field.Required(field.NewPath("metadata", "namespace"), "set metadata.namespace"),
+		}},
+		{"keystore on 5.2", func(c *esspec.Cluster) {
+			c.Spec.Version = "5.2.2"
+			c.Spec.Security = esspec.Security{Enabled: new(false), SecureSettings: []esspec.SecureSettingsSource{{SecretName: "s3"}, {SecretName: "s3"}}}
+		}, field.ErrorList{
+			field.Duplicate(field.NewPath("spec", "security", "secureSettings").Index(1).Child("secretName"), nil),
+			field.Forbidden(field.NewPath("spec", "security", "secureSettings"), "has no keystore (it exists from 5.3)"),
 		}},
 		{"bad toleration", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: "Exists", Value: "es"}}

@@ -19,7 +19,7 @@ const ContainerName = "elasticsearch"
 // and kube-proxy take it out of the Services, so clients see no refusals.
 const preStopDelay = 20
 
-func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, dataMount corev1.VolumeMount) corev1.Container {
+func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, mounts []corev1.VolumeMount) corev1.Container {
 	ns := g.NodeSet
 	v, _ := esspec.ParseVersion(c.Spec.Version)
 	return corev1.Container{
@@ -39,34 +39,37 @@ func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, dataMount core
 			Requests: ns.Resources.ContainerRequests(),
 			Limits:   ns.Resources.ContainerLimits(),
 		},
-		SecurityContext: &corev1.SecurityContext{
-			AllowPrivilegeEscalation: new(false),
-			RunAsNonRoot:             new(!v.ImageRunsAsRoot()),
-			Capabilities: &corev1.Capabilities{
-				Drop: []corev1.Capability{"ALL"},
-				Add:  bootstrap.Capabilities(c),
-			},
-		},
-		VolumeMounts: containerMounts(c, dataMount),
+		SecurityContext: containerSecurityContext(v, bootstrap.Capabilities(c)),
+		VolumeMounts:    mounts,
 	}
 }
 
-func containerMounts(c *esspec.Cluster, dataMount corev1.VolumeMount) []corev1.VolumeMount {
-	mounts := []corev1.VolumeMount{
-		{
-			// A subPath mount keeps the image's other config files
-			// (jvm.options, log4j2.properties) in place.
-			Name:      volumeConfig,
-			MountPath: bootstrap.ConfigDir + "/" + bootstrap.ConfigFile,
-			SubPath:   bootstrap.ConfigFile,
-			ReadOnly:  true,
-		},
-		dataMount,
+// containerSecurityContext drops every capability but those added back,
+// and forbids gaining privileges; the pod's context sets the user.
+func containerSecurityContext(v esspec.Version, add []corev1.Capability) *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		AllowPrivilegeEscalation: new(false),
+		RunAsNonRoot:             new(!v.ImageRunsAsRoot()),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: add},
 	}
-	if bootstrap.TLSEnabled(c) {
-		mounts = append(mounts, corev1.VolumeMount{Name: volumeCerts, MountPath: bootstrap.CertsDir, ReadOnly: true})
+}
+
+// toolContainer gives an init container that runs Elasticsearch's tools
+// the Elasticsearch container's security context, without the memory-lock
+// capabilities; nil stays nil.
+func toolContainer(c *esspec.Cluster, ctr *corev1.Container) *corev1.Container {
+	if ctr == nil {
+		return nil
 	}
-	return mounts
+	v, _ := esspec.ParseVersion(c.Spec.Version)
+	var add []corev1.Capability
+	for _, cap := range bootstrap.Capabilities(c) {
+		if cap != "IPC_LOCK" && cap != "SYS_RESOURCE" {
+			add = append(add, cap)
+		}
+	}
+	ctr.SecurityContext = containerSecurityContext(v, add)
+	return ctr
 }
 
 // readinessProbe says the local node answers; it never asks for cluster

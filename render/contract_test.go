@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render"
 )
 
 // forEachExample renders every example and hands its spec and decoded
@@ -63,6 +64,23 @@ func TestObjectOrder(t *testing.T) {
 		for i := range m.statefulSets {
 			masters[m.statefulSets[i].Name] = nodeSetOf(t, c, &m.statefulSets[i]).MasterEligible()
 		}
+		// Elasticsearch's objects come first, by kind, master StatefulSets
+		// first, then by name; Kibana and the optional objects follow in a
+		// fixed order.
+		var tail []string
+		if c.Spec.Kibana.Count > 0 {
+			tail = append(tail, "Deployment/"+render.KibanaName(c.Metadata.Name), "Service/"+render.KibanaServiceName(c.Metadata.Name))
+		}
+		if c.Spec.NetworkPolicy {
+			tail = append(tail, "NetworkPolicy/"+render.NetworkPolicyName(c.Metadata.Name))
+		}
+		if ref := c.Spec.Security.TLS.IssuerRef; ref != nil && ref.Name != "" {
+			tail = append(tail, "Certificate/"+c.Metadata.Name+"-es-transport", "Certificate/"+c.Metadata.Name+"-es-http")
+		}
+		if len(m.order) < len(tail) || !slices.Equal(m.order[len(m.order)-len(tail):], tail) {
+			t.Fatalf("objects end %v, want %v", m.order, tail)
+		}
+		es := m.order[:len(m.order)-len(tail)]
 		key := func(s string) string {
 			kind, name, _ := strings.Cut(s, "/")
 			rank := "1"
@@ -71,18 +89,22 @@ func TestObjectOrder(t *testing.T) {
 			}
 			return fmt.Sprintf("%d/%s/%s", kindRank[kind], rank, name)
 		}
-		sorted := slices.SortedFunc(slices.Values(m.order), func(a, b string) int { return strings.Compare(key(a), key(b)) })
-		if !slices.Equal(m.order, sorted) {
-			t.Errorf("objects out of order:\n got %v\nwant %v", m.order, sorted)
+		sorted := slices.SortedFunc(slices.Values(es), func(a, b string) int { return strings.Compare(key(a), key(b)) })
+		if !slices.Equal(es, sorted) {
+			t.Errorf("objects out of order:\n got %v\nwant %v", es, sorted)
 		}
 		// One ConfigMap, headless Service and StatefulSet per nodeSet (and
 		// rack), one PDB per nodeSet, plus the discovery and http Services:
 		// nothing else.
 		n := len(c.Spec.NodeSets)
 		groups := n * max(1, len(c.Spec.Topology.Racks))
-		if len(m.configMaps) != groups || len(m.pdbs) != n || len(m.statefulSets) != groups || len(m.services) != groups+2 {
+		services := len(m.services)
+		if c.Spec.Kibana.Count > 0 {
+			services--
+		}
+		if len(m.configMaps) != groups || len(m.pdbs) != n || len(m.statefulSets) != groups || services != groups+2 {
 			t.Errorf("got %d ConfigMaps, %d Services, %d PDBs, %d StatefulSets for %d nodeSets in %d groups",
-				len(m.configMaps), len(m.services), len(m.pdbs), len(m.statefulSets), n, groups)
+				len(m.configMaps), services, len(m.pdbs), len(m.statefulSets), n, groups)
 		}
 	})
 }
@@ -274,7 +296,7 @@ func TestConfigChangeRollsPods(t *testing.T) {
 // podSecurityViolation evaluates a StatefulSet's pod template with the
 // Pod Security admission library at the spec's level, and says why it
 // fails, or returns "".
-func podSecurityViolation(t testing.TB, c *esspec.Cluster, sts *appsv1.StatefulSet) string {
+func podSecurityViolation(t testing.TB, c *esspec.Cluster, tpl *corev1.PodTemplateSpec) string {
 	t.Helper()
 	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	if err != nil {
@@ -284,7 +306,6 @@ func podSecurityViolation(t testing.TB, c *esspec.Cluster, sts *appsv1.StatefulS
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl := sts.Spec.Template
 	results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &tpl.ObjectMeta, &tpl.Spec)
 	if agg := policy.AggregateCheckResults(results); !agg.Allowed {
 		return agg.ForbiddenReason() + ": " + agg.ForbiddenDetail()
@@ -295,8 +316,13 @@ func podSecurityViolation(t testing.TB, c *esspec.Cluster, sts *appsv1.StatefulS
 func TestPodSecurityStandards(t *testing.T) {
 	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
 		for _, sts := range m.statefulSets {
-			if reason := podSecurityViolation(t, c, &sts); reason != "" {
+			if reason := podSecurityViolation(t, c, &sts.Spec.Template); reason != "" {
 				t.Errorf("%s violates Pod Security %q: %s", sts.Name, c.Spec.PodSecurity, reason)
+			}
+		}
+		for _, d := range m.deployments {
+			if reason := podSecurityViolation(t, c, &d.Spec.Template); reason != "" {
+				t.Errorf("%s violates Pod Security %q: %s", d.Name, c.Spec.PodSecurity, reason)
 			}
 		}
 	})

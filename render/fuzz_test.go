@@ -43,7 +43,7 @@ func FuzzPipeline(f *testing.F) {
 		}
 		m := decodeManifest(t, out)
 		for _, sts := range m.statefulSets {
-			if reason := podSecurityViolation(t, c, &sts); reason != "" {
+			if reason := podSecurityViolation(t, c, &sts.Spec.Template); reason != "" {
 				t.Fatalf("%s breaks Pod Security %q: %s", sts.Name, c.Spec.PodSecurity, reason)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
@@ -74,11 +75,14 @@ func splitDocs(stream []byte) [][]byte {
 
 // manifest is a rendered stream decoded strictly into typed objects.
 type manifest struct {
-	order        []string // kind/name in output order
-	configMaps   []corev1.ConfigMap
-	services     []corev1.Service
-	pdbs         []policyv1.PodDisruptionBudget
-	statefulSets []appsv1.StatefulSet
+	order           []string // kind/name in output order
+	configMaps      []corev1.ConfigMap
+	services        []corev1.Service
+	pdbs            []policyv1.PodDisruptionBudget
+	statefulSets    []appsv1.StatefulSet
+	deployments     []appsv1.Deployment
+	networkPolicies []networkingv1.NetworkPolicy
+	certificates    []render.Certificate
 }
 
 // decodeManifest decodes every document strictly: an unknown or duplicate
@@ -101,6 +105,12 @@ func decodeManifest(t testing.TB, stream []byte) manifest {
 			obj = &policyv1.PodDisruptionBudget{}
 		case "apps/v1/StatefulSet":
 			obj = &appsv1.StatefulSet{}
+		case "apps/v1/Deployment":
+			obj = &appsv1.Deployment{}
+		case "networking.k8s.io/v1/NetworkPolicy":
+			obj = &networkingv1.NetworkPolicy{}
+		case "cert-manager.io/v1/Certificate":
+			obj = &render.Certificate{}
 		default:
 			t.Fatalf("document %d: unexpected kind %s %s", i, tm.APIVersion, tm.Kind)
 		}
@@ -129,6 +139,15 @@ func decodeManifest(t testing.TB, stream []byte) manifest {
 		case *appsv1.StatefulSet:
 			m.statefulSets = append(m.statefulSets, *o)
 			m.order = append(m.order, "StatefulSet/"+o.Name)
+		case *appsv1.Deployment:
+			m.deployments = append(m.deployments, *o)
+			m.order = append(m.order, "Deployment/"+o.Name)
+		case *networkingv1.NetworkPolicy:
+			m.networkPolicies = append(m.networkPolicies, *o)
+			m.order = append(m.order, "NetworkPolicy/"+o.Name)
+		case *render.Certificate:
+			m.certificates = append(m.certificates, *o)
+			m.order = append(m.order, "Certificate/"+o.Name)
 		}
 	}
 	return m

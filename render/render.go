@@ -3,7 +3,8 @@
 //
 // The objects come in DESIGN.md's order: ConfigMaps, Services,
 // PodDisruptionBudgets, then StatefulSets (master-eligible first), each
-// kind sorted by name.
+// kind sorted by name; then Kibana's Deployment and Service; then the
+// NetworkPolicy and cert-manager Certificates.
 package render
 
 import (
@@ -76,6 +77,10 @@ func Render(c *esspec.Cluster) (Objects, error) {
 			out = append(out, o.obj)
 		}
 	}
+	// Then Kibana (Deployment, Service), then the optional objects.
+	out = append(out, kibana(c)...)
+	out = append(out, networkPolicy(c)...)
+	out = append(out, certificates(c, groups)...)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"maps"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -16,13 +17,6 @@ import (
 // elasticsearch.yml (without cluster.initial_master_nodes), so that a
 // config change rolls the pods.
 const ConfigHashAnnotation = "esgen.dev/config-hash"
-
-// Volume names.
-const (
-	volumeData   = "elasticsearch-data"
-	volumeConfig = "config"
-	volumeCerts  = "certs"
-)
 
 // terminationGracePeriod leaves a stopping node time to finish in-flight
 // requests and close its shards cleanly after the preStop delay.
@@ -80,11 +74,19 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 		podAnnotations = map[string]string{}
 	}
 	podAnnotations[ConfigHashAnnotation] = cfg.hash
+	if c.Spec.Transport.MeshExclude {
+		// Istio's sidecar must not intercept node-to-node traffic: nodes
+		// address each other's pod IPs directly and speak their own TLS.
+		podAnnotations["traffic.sidecar.istio.io/excludeInboundPorts"] = fmt.Sprint(bootstrap.TransportPort)
+		podAnnotations["traffic.sidecar.istio.io/excludeOutboundPorts"] = fmt.Sprint(bootstrap.TransportPort)
+	}
 	dataMount := dataVolumeMount(ns)
 	var inits []corev1.Container
 	for _, init := range []*corev1.Container{
 		bootstrap.SysctlInitContainer(c),
 		bootstrap.DataPermissionsContainer(c, ns, dataMount),
+		toolContainer(c, bootstrap.PluginsContainer(c, ns, pluginsInitMounts())),
+		toolContainer(c, bootstrap.KeystoreContainer(c, keystoreInitMounts(c))),
 	} {
 		if init != nil {
 			inits = append(inits, *init)
@@ -99,7 +101,7 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 			EnableServiceLinks:            new(false),
 			ImagePullSecrets:              pullSecrets(c.Spec.ImagePullSecrets),
 			InitContainers:                inits,
-			Containers:                    []corev1.Container{elasticsearchContainer(c, g, dataMount)},
+			Containers:                    []corev1.Container{elasticsearchContainer(c, g, containerMounts(c, ns, dataMount))},
 			NodeSelector:                  ns.NodeSelector,
 			Tolerations:                   ns.Tolerations,
 			PriorityClassName:             ns.PriorityClassName,
@@ -136,43 +138,4 @@ func podSecurityContext(c *esspec.Cluster) *corev1.PodSecurityContext {
 		FSGroupChangePolicy: new(corev1.FSGroupChangeOnRootMismatch),
 		SeccompProfile:      runtimeDefault,
 	}
-}
-
-// dataVolumeMount mounts the data volume; a hostPath gets one
-// subdirectory per pod (namespace/pod name), so pods of different clusters
-// and namespaces on one server never share a directory.
-func dataVolumeMount(ns *esspec.NodeSet) corev1.VolumeMount {
-	m := corev1.VolumeMount{Name: volumeData, MountPath: bootstrap.DataDir}
-	if ns.Storage.HostPath != "" {
-		m.SubPathExpr = "$(POD_NAMESPACE)/$(POD_NAME)"
-	}
-	return m
-}
-
-func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
-	ns := g.NodeSet
-	vols := []corev1.Volume{{
-		Name: volumeConfig,
-		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-			LocalObjectReference: corev1.LocalObjectReference{Name: esspec.ConfigMapName(g.Name)},
-		}},
-	}}
-	if bootstrap.TLSEnabled(c) {
-		vols = append(vols, corev1.Volume{
-			Name: volumeCerts,
-			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-				SecretName:  c.Spec.Security.TLS.SecretName,
-				DefaultMode: new(int32(0o440)),
-			}},
-		})
-	}
-	switch st := ns.Storage; {
-	case st.HostPath != "":
-		vols = append(vols, corev1.Volume{Name: volumeData, VolumeSource: corev1.VolumeSource{
-			HostPath: &corev1.HostPathVolumeSource{Path: st.HostPath, Type: new(corev1.HostPathDirectoryOrCreate)},
-		}})
-	case st.EmptyDir != nil && *st.EmptyDir:
-		vols = append(vols, corev1.Volume{Name: volumeData, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-	}
-	return vols
 }

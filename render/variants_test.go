@@ -24,7 +24,7 @@ func renderSpec(t *testing.T, spec string) (*esspec.Cluster, manifest, string) {
 	out := renderYAML(t, c)
 	m := decodeManifest(t, out)
 	for i := range m.statefulSets {
-		if reason := podSecurityViolation(t, c, &m.statefulSets[i]); reason != "" {
+		if reason := podSecurityViolation(t, c, &m.statefulSets[i].Spec.Template); reason != "" {
 			t.Errorf("%s breaks Pod Security %q: %s", m.statefulSets[i].Name, c.Spec.PodSecurity, reason)
 		}
 	}
@@ -154,7 +154,7 @@ func TestRestrictedDevelopment(t *testing.T) {
 // creationTimestamp and no empty map but an emptyDir's.
 func TestCleanYAML(t *testing.T) {
 	bad := regexp.MustCompile(`(?m)(^\s*status:|: null$|creationTimestamp|: \{\}$|: \[\]$)`)
-	emptyDir := regexp.MustCompile(`(?m)^\s*- emptyDir: \{\}$|^\s*emptyDir: \{\}$`)
+	emptyDir := regexp.MustCompile(`(?m)^\s*(- )?(emptyDir|podSelector): \{\}$`)
 	for _, path := range examplePaths(t) {
 		out := renderYAML(t, loadSpec(t, path))
 		for _, line := range strings.Split(string(out), "\n") {

@@ -58,8 +58,9 @@ func MarshalObject(obj Object) ([]byte, error) {
 }
 
 // meaningfulEmpty lists keys whose empty map means something: an emptyDir
-// volume with default settings.
-var meaningfulEmpty = map[string]bool{"emptyDir": true}
+// volume with default settings, and selectors that select everything (a
+// NetworkPolicy peer podSelector: {} is every pod of the namespace).
+var meaningfulEmpty = map[string]bool{"emptyDir": true, "podSelector": true, "namespaceSelector": true, "labelSelector": true}
 
 // prune removes nulls and empty maps from m, depth first, keeping empty
 // maps whose key gives them a meaning.

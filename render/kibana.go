@@ -1,0 +1,158 @@
+package render
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/esgen/esgen/bootstrap"
+	"github.com/esgen/esgen/esspec"
+)
+
+// Kibana's port and files.
+const (
+	kibanaPort    = 5601
+	kibanaCertDir = "/usr/share/kibana/config/certs"
+)
+
+// KibanaName and KibanaServiceName name the Kibana Deployment and Service.
+func KibanaName(cluster string) string { return cluster + "-kb" }
+
+// KibanaServiceName: see KibanaName.
+func KibanaServiceName(cluster string) string { return cluster + "-kb-http" }
+
+// kibanaLabels replace the Elasticsearch name with Kibana's, so that no
+// Elasticsearch selector picks Kibana pods and the other way round.
+func kibanaLabels(c *esspec.Cluster) map[string]string {
+	l := objectLabels(c, "kibana")
+	l[labelName] = "kibana"
+	return l
+}
+
+func kibanaSelector(c *esspec.Cluster) map[string]string {
+	return map[string]string{esspec.LabelCluster: c.Metadata.Name, labelName: "kibana"}
+}
+
+// kibana returns the Deployment and Service of a Kibana of the cluster's
+// version, or nothing when spec.kibana.count is 0.
+func kibana(c *esspec.Cluster) []Object {
+	k := c.Spec.Kibana
+	if k.Count == 0 {
+		return nil
+	}
+	v, _ := esspec.ParseVersion(c.Spec.Version)
+	name := c.Metadata.Name
+	pod := corev1.PodSpec{
+		AutomountServiceAccountToken: new(false),
+		EnableServiceLinks:           new(false),
+		ImagePullSecrets:             pullSecrets(c.Spec.ImagePullSecrets),
+		SecurityContext: &corev1.PodSecurityContext{
+			RunAsUser:      new(int64(bootstrap.UID)),
+			RunAsNonRoot:   new(true),
+			FSGroup:        new(int64(bootstrap.GID)),
+			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		},
+		Containers: []corev1.Container{{
+			Name:            "kibana",
+			Image:           "docker.elastic.co/kibana/kibana:" + c.Spec.Version,
+			ImagePullPolicy: c.Spec.ImagePullPolicy,
+			Env:             kibanaEnv(c, v),
+			Ports:           []corev1.ContainerPort{{Name: portHTTP, ContainerPort: kibanaPort}},
+			ReadinessProbe: &corev1.Probe{
+				ProbeHandler:        corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/api/status", Port: intstr.FromString(portHTTP)}},
+				InitialDelaySeconds: 10,
+				PeriodSeconds:       10,
+				TimeoutSeconds:      5,
+				FailureThreshold:    3,
+			},
+			Resources: corev1.ResourceRequirements{
+				Requests: k.Resources.ContainerRequests(),
+				Limits:   k.Resources.ContainerLimits(),
+			},
+			SecurityContext: containerSecurityContext(v, nil),
+		}},
+	}
+	if _, http, ok := bootstrap.CertSources(c); ok {
+		// Kibana needs the CA only, never the key.
+		pod.Volumes = []corev1.Volume{{Name: volumeCerts, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName:  http.Secret,
+			Items:       []corev1.KeyToPath{{Key: bootstrap.TLSCAFile, Path: bootstrap.TLSCAFile}},
+			DefaultMode: new(int32(0o440)),
+		}}}}
+		pod.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: volumeCerts, MountPath: kibanaCertDir, ReadOnly: true}}
+	}
+	deployment := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: objectMeta(c, KibanaName(name), kibanaLabels(c), nil),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: new(k.Count),
+			Selector: &metav1.LabelSelector{MatchLabels: kibanaSelector(c)},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: kibanaLabels(c)}, Spec: pod},
+		},
+	}
+	service := &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: objectMeta(c, KibanaServiceName(name), kibanaLabels(c), nil),
+		Spec: corev1.ServiceSpec{
+			Selector: kibanaSelector(c),
+			Ports:    []corev1.ServicePort{{Name: portHTTP, Port: kibanaPort, TargetPort: intstr.FromString(portHTTP)}},
+		},
+	}
+	return []Object{deployment, service}
+}
+
+// ElasticsearchURL is the in-cluster URL of the client Service.
+func ElasticsearchURL(c *esspec.Cluster) string {
+	scheme := "http"
+	if bootstrap.TLSEnabled(c) {
+		scheme = "https"
+	}
+	host := esspec.HTTPServiceName(c.Metadata.Name)
+	if ns := c.Metadata.Namespace; ns != "" {
+		host += "." + ns + ".svc"
+	}
+	return fmt.Sprintf("%s://%s:%d", scheme, host, bootstrap.HTTPPort)
+}
+
+// kibanaEnv points Kibana at the client Service, with the variables the
+// Kibana image turns into kibana.yml settings: elasticsearch.url until
+// 6.5, elasticsearch.hosts from 6.6; with security, the credentials the
+// version accepts (8.x refuses the elastic superuser and takes a service
+// account token; before, the kibana_system user, kibana before 7.8) and
+// the CA of the HTTP certificate.
+func kibanaEnv(c *esspec.Cluster, v esspec.Version) []corev1.EnvVar {
+	urlVar := "ELASTICSEARCH_HOSTS"
+	if !v.AtLeast(6, 6, 0) {
+		urlVar = "ELASTICSEARCH_URL"
+	}
+	env := []corev1.EnvVar{{Name: urlVar, Value: ElasticsearchURL(c)}}
+	sec := c.Spec.Security
+	if sec.Enabled == nil || !*sec.Enabled {
+		return env
+	}
+	k := c.Spec.Kibana
+	if v.Major >= 8 {
+		env = append(env, secretEnv("ELASTICSEARCH_SERVICEACCOUNTTOKEN", k.ServiceAccountTokenSecret, "token"))
+	} else {
+		user := "kibana_system"
+		if !v.AtLeast(7, 8, 0) {
+			user = "kibana"
+		}
+		env = append(env, corev1.EnvVar{Name: "ELASTICSEARCH_USERNAME", Value: user},
+			secretEnv("ELASTICSEARCH_PASSWORD", k.PasswordSecret, "password"))
+	}
+	if bootstrap.TLSEnabled(c) {
+		env = append(env, corev1.EnvVar{Name: "ELASTICSEARCH_SSL_CERTIFICATEAUTHORITIES", Value: kibanaCertDir + "/" + bootstrap.TLSCAFile})
+	}
+	// The readiness probe asks /api/status without credentials.
+	return append(env, corev1.EnvVar{Name: "STATUS_ALLOWANONYMOUS", Value: "true"})
+}
+
+func secretEnv(name, secret, key string) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: secret}, Key: key,
+	}}}
+}
