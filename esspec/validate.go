@@ -40,7 +40,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		validDocument, validMetadata, validVersion, validImage, validEnums,
 		validTopology, validSystem, validNodeSets, atLeastOneMaster,
 		validSecurity, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
-		validKibana, notRenderedYet,
+		validKibana, validPatches,
 	} {
 		errs = append(errs, check(v)...)
 	}
@@ -292,13 +292,17 @@ func issuerSet(ref *IssuerRef) bool {
 	return ref != nil && ref.Name != ""
 }
 
-// notRenderedYet refuses fields of SPEC.md that esgen reads but does not
-// render yet, so that setting one never silently does nothing.
-func notRenderedYet(v *checker) field.ErrorList {
-	if len(v.c.Spec.Patches) > 0 {
-		return field.ErrorList{field.Forbidden(specPath.Child("patches"), "patching is not rendered yet: remove this field")}
+// validPatches checks what can be checked before kustomize runs; render
+// reports a patch kustomize refuses, or one that changes nothing.
+func validPatches(v *checker) field.ErrorList {
+	var errs field.ErrorList
+	for i, p := range v.c.Spec.Patches {
+		if strings.TrimSpace(p.Patch) == "" {
+			errs = append(errs, field.Required(specPath.Child("patches").Index(i).Child("patch"),
+				"a strategic-merge patch, or a JSON 6902 patch with a target"))
+		}
 	}
-	return nil
+	return errs
 }
 
 // totalNodes sums the counts of every nodeSet.

@@ -413,6 +413,9 @@ func TestValidateErrors(t *testing.T) {
 			field.Duplicate(field.NewPath("spec", "security", "secureSettings").Index(1).Child("secretName"), nil),
 			field.Forbidden(field.NewPath("spec", "security", "secureSettings"), "has no keystore (it exists from 5.3)"),
 		}},
+		{"empty patch", func(c *esspec.Cluster) { c.Spec.Patches = []esspec.Patch{{Patch: " "}} }, field.ErrorList{
+			field.Required(field.NewPath("spec", "patches").Index(0).Child("patch"), "strategic-merge"),
+		}},
 		{"bad toleration", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: "Exists", Value: "es"}}
 		}, field.ErrorList{

@@ -28,9 +28,12 @@ type Object interface {
 // Objects are rendered objects in output order.
 type Objects []Object
 
-// Render builds the objects of a cluster. The spec must be defaulted (see
-// esspec.SetDefaults); a spec with validation errors returns an
-// *esspec.InvalidError and no objects. Render reads c and never changes it.
+// Render builds the objects of a cluster, then applies spec.patches. The
+// spec must be defaulted (see esspec.SetDefaults); a spec with validation
+// errors, or a patch that fails or changes nothing, returns an
+// *esspec.InvalidError and no objects. Objects are typed k8s.io/api values
+// (and Certificates) unless patches were applied, which leaves them
+// unstructured. Render reads c and never changes it.
 func Render(c *esspec.Cluster) (Objects, error) {
 	if errs, _ := esspec.Validate(c); len(errs) > 0 {
 		return nil, &esspec.InvalidError{Errors: errs}
@@ -81,7 +84,7 @@ func Render(c *esspec.Cluster) (Objects, error) {
 	out = append(out, kibana(c)...)
 	out = append(out, networkPolicy(c)...)
 	out = append(out, certificates(c, groups)...)
-	return out, nil
+	return applyPatches(c, out)
 }
 
 // ordered is an object with its rank within its kind: StatefulSets of

@@ -1,0 +1,110 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/esspec"
+)
+
+// applyPatches applies spec.patches to the rendered objects with
+// kustomize, in memory, one patch per run so that an error names the
+// patch it comes from. A patch that changes nothing (its target matches
+// no object) is an error: it is almost always a typo in the target.
+// Patches come after the config hash: a patch to a ConfigMap does not
+// roll the pods (use the nodeSet's config for that).
+func applyPatches(c *esspec.Cluster, objs Objects) (Objects, error) {
+	if len(c.Spec.Patches) == 0 {
+		return objs, nil
+	}
+	// A run without patches puts the objects in the form kustomize gives
+	// them, so that "changed nothing" compares like with like.
+	current, err := kustomize(objs, nil)
+	if err != nil {
+		return nil, fmt.Errorf("render: kustomize: %w", err)
+	}
+	before, err := current.YAML()
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range c.Spec.Patches {
+		path := field.NewPath("spec", "patches").Index(i)
+		patched, err := kustomize(current, &p)
+		if err != nil {
+			return nil, invalidPatch(path, &p, "kustomize refused it: "+err.Error())
+		}
+		after, err := patched.YAML()
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(before, after) {
+			return nil, invalidPatch(path, &p, "it changed no object: check its target against the objects esgen renders")
+		}
+		current, before = patched, after
+	}
+	return current, nil
+}
+
+// invalidPatch reports a patch by its target, the usual culprit.
+func invalidPatch(path *field.Path, p *esspec.Patch, detail string) error {
+	target := "no target"
+	if t := p.Target; t != nil {
+		var parts []string
+		for _, kv := range [][2]string{{"group", t.Group}, {"version", t.Version}, {"kind", t.Kind}, {"name", t.Name},
+			{"namespace", t.Namespace}, {"labelSelector", t.LabelSelector}, {"annotationSelector", t.AnnotationSelector}} {
+			if kv[1] != "" {
+				parts = append(parts, kv[0]+"="+kv[1])
+			}
+		}
+		target = "target " + strings.Join(parts, ",")
+	}
+	return &esspec.InvalidError{Errors: field.ErrorList{field.Invalid(path, target, detail)}}
+}
+
+// kustomize runs a kustomization whose only resource is objs, with one
+// patch or none, and returns the objects it builds, in the same order.
+func kustomize(objs Objects, patch *esspec.Patch) (Objects, error) {
+	stream, err := objs.YAML()
+	if err != nil {
+		return nil, err
+	}
+	k := map[string]any{"resources": []string{"objects.yaml"}}
+	if patch != nil {
+		entry := map[string]any{"patch": patch.Patch}
+		if patch.Target != nil {
+			entry["target"] = patch.Target
+		}
+		k["patches"] = []any{entry}
+	}
+	kustomization, err := yaml.Marshal(k)
+	if err != nil {
+		return nil, err
+	}
+	fs := filesys.MakeFsInMemory()
+	if err := fs.WriteFile("/esgen/objects.yaml", stream); err != nil {
+		return nil, err
+	}
+	if err := fs.WriteFile("/esgen/kustomization.yaml", kustomization); err != nil {
+		return nil, err
+	}
+	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/esgen")
+	if err != nil {
+		return nil, err
+	}
+	var out Objects
+	for _, r := range resources.Resources() {
+		m, err := r.Map()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &unstructured.Unstructured{Object: m})
+	}
+	return out, nil
+}
