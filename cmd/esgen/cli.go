@@ -39,6 +39,7 @@ Usage:
                                     spec with every default filled in
   esgen describe SPEC               print the layout: placement groups, pods per
                                     rack and role, Services
+  esgen diff OLD NEW                what applying NEW over OLD does (esgen diff -h)
   esgen schema                      print the spec's JSON Schema
   esgen version                     print esgen's version
 
@@ -69,6 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"render":   cmdRender,
 		"validate": cmdValidate,
 		"describe": cmdDescribe,
+		"diff":     cmdDiff,
 		"schema":   cmdSchema,
 		"version":  cmdVersion,
 	}

@@ -1,0 +1,232 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// mutableStatefulSetFields are the spec fields of a StatefulSet that
+// Kubernetes lets an update change; it refuses a change to any other.
+var mutableStatefulSetFields = []string{
+	"replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds",
+}
+
+// claimSizeSuffix ends the path of a claim template's storage request,
+// which storageSize reports on its own.
+const claimSizeSuffix = ".spec.resources.requests[storage]"
+
+// immutableFields: Kubernetes refuses to change most of a StatefulSet's
+// spec; the StatefulSet must be deleted without its pods and created anew.
+func immutableFields(c *comparison) []Finding {
+	var out []Finding
+	for _, name := range c.new.nodeSets() {
+		var groups []*group
+		var refs []ref
+		var top []string
+		var first FieldChange
+		claims := false
+		for _, g := range c.new.groupsOf(name) {
+			if c.old.group(g.key) == nil {
+				continue
+			}
+			hit := false
+			for _, fc := range c.stsFields(g) {
+				field, ok := immutableField(fc.Path)
+				if !ok {
+					continue
+				}
+				if !hit {
+					groups = append(groups, g)
+					hit = true
+				}
+				if first.Path == "" {
+					first = fc
+				}
+				if !slices.Contains(top, field) {
+					top = append(top, field)
+				}
+				claims = claims || field == "volumeClaimTemplates"
+				refs = append(refs, c.immutableRef(g, fc.Path))
+			}
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		for i := range top {
+			top[i] = "spec." + top[i]
+		}
+		var recreate []string
+		for _, g := range groups {
+			recreate = append(recreate, "kubectl delete statefulset "+g.sts+kubectlNamespace(g.namespace)+" --cascade=orphan")
+		}
+		action := "recreate the StatefulSet and keep its pods running: " + strings.Join(recreate, "; ") +
+			"; then apply: the new StatefulSet adopts the running pods"
+		if claims {
+			action += ". Existing PersistentVolumeClaims keep their old spec (only pods created later get the new claim template); to move the data onto new volumes instead, add a nodeSet with the new storage, move the shards to it (cluster.routing.allocation.exclude._name) and remove the old nodeSet one node at a time"
+		}
+		out = append(out, Finding{
+			Severity: Unsafe, Rule: "immutable-field", Field: joinRefs(refs), Objects: stsObjects(groups),
+			Summary: fmt.Sprintf("StatefulSet %s: Kubernetes refuses to change %s of an existing StatefulSet, so kubectl apply fails (%s)",
+				strings.Join(names(groups), ", "), strings.Join(top, ", "), describeChange(first)),
+			Action: action,
+		})
+	}
+	return out
+}
+
+// immutableField returns the top-level spec field a StatefulSet change
+// touches when Kubernetes refuses to change it. A claim's storage request
+// is left to storageSize.
+func immutableField(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "spec.")
+	if !ok {
+		return "", false
+	}
+	field := rest
+	if i := strings.IndexAny(rest, ".["); i >= 0 {
+		field = rest[:i]
+	}
+	if slices.Contains(mutableStatefulSetFields, field) {
+		return "", false
+	}
+	if field == "volumeClaimTemplates" && strings.HasSuffix(path, claimSizeSuffix) && strings.Count(path, ".spec.") == 1 {
+		return "", false
+	}
+	return field, true
+}
+
+// immutableRef names the spec field behind an immutable change, when a
+// spec field sets it; else the StatefulSet's own field.
+func (c *comparison) immutableRef(g *group, path string) ref {
+	if c.new.spec != nil && strings.HasPrefix(path, "spec.volumeClaimTemplates") {
+		switch {
+		case strings.HasSuffix(path, ".spec.storageClassName"):
+			return g.classRef
+		case path == "spec.volumeClaimTemplates" || path == "spec.volumeClaimTemplates[name="+volumeData+"]":
+			return g.storageRef
+		}
+	}
+	return stsRef(g.sts, path)
+}
+
+// describeChange writes a field change as path: old -> new.
+func describeChange(fc FieldChange) string {
+	return fc.Path + ": " + shortValue(fc.Old) + " -> " + shortValue(fc.New)
+}
+
+// shortValue writes a JSON value for a one-line report, cut at 100 bytes.
+func shortValue(v []byte) string {
+	if len(v) == 0 {
+		return "(none)"
+	}
+	if len(v) > 100 {
+		return string(v[:97]) + "..."
+	}
+	return string(v)
+}
+
+// storageSize: claims cannot shrink; they grow only on expandable storage,
+// and the claim template of a StatefulSet cannot change in place.
+func storageSize(c *comparison) []Finding {
+	var out []Finding
+	for _, name := range c.new.nodeSets() {
+		var shrink, grow []*group
+		var from, to string
+		for _, g := range c.new.groupsOf(name) {
+			o := c.old.group(g.key)
+			if o == nil || o.storage.kind != "claim" || g.storage.kind != "claim" || o.storage.size == nil || g.storage.size == nil {
+				continue
+			}
+			switch o.storage.size.Cmp(*g.storage.size) {
+			case 1:
+				shrink = append(shrink, g)
+			case -1:
+				grow = append(grow, g)
+			default:
+				continue
+			}
+			from, to = o.storage.size.String(), g.storage.size.String()
+		}
+		if len(shrink) > 0 {
+			out = append(out, Finding{
+				Severity: Unsafe, Rule: "storage-decrease", Field: joinRefs(sizeRefs(shrink)), Objects: stsObjects(shrink),
+				Summary: fmt.Sprintf("nodeSet %s's volumes shrink from %s to %s: Kubernetes cannot shrink a PersistentVolumeClaim, and refuses the change to the StatefulSet's volumeClaimTemplates", name, from, to),
+				Action:  fmt.Sprintf("keep %s; to use smaller volumes, add a nodeSet with the smaller size, move the shards to it (cluster.routing.allocation.exclude._name), then remove the old nodeSet one node at a time", from),
+			})
+		}
+		if len(grow) > 0 {
+			class := grow[0].storage.class
+			if class == "" {
+				class = "the default StorageClass"
+			}
+			var claims, recreate []string
+			for _, g := range grow {
+				for _, pod := range g.podNames(0, g.replicas) {
+					claims = append(claims, volumeData+"-"+pod)
+				}
+				recreate = append(recreate, "kubectl delete statefulset "+g.sts+kubectlNamespace(g.namespace)+" --cascade=orphan")
+			}
+			patch := fmt.Sprintf(`kubectl patch pvc CLAIM%s -p '{"spec":{"resources":{"requests":{"storage":"%s"}}}}'`, kubectlNamespace(grow[0].namespace), to)
+			out = append(out, Finding{
+				Severity: Disruptive, Rule: "storage-increase", Field: joinRefs(sizeRefs(grow)), Objects: stsObjects(grow),
+				Summary: fmt.Sprintf("nodeSet %s's volumes grow from %s to %s: Kubernetes refuses to change the claim template of an existing StatefulSet, and existing claims grow only where their StorageClass (%s) allows volume expansion", name, from, to, class),
+				Action: "check that kubectl get storageclass shows ALLOWVOLUMEEXPANSION true for it; grow each claim with " + patch +
+					" for CLAIM in " + strings.Join(claims, ", ") +
+					"; then recreate the StatefulSet without stopping its pods: " + strings.Join(recreate, "; ") + "; and apply",
+			})
+		}
+	}
+	return out
+}
+
+func sizeRefs(groups []*group) []ref {
+	var refs []ref
+	for _, g := range groups {
+		refs = append(refs, g.sizeRef)
+	}
+	return refs
+}
+
+func describeStorage(st storage) string {
+	switch st.kind {
+	case "hostPath":
+		return "hostPath " + st.hostPath
+	case "none":
+		return "the container's own file system"
+	}
+	return st.kind
+}
+
+// dataVolumeReplaced: a data directory that moves to another host
+// directory or an emptyDir is empty when each pod restarts.
+func dataVolumeReplaced(c *comparison) []Finding {
+	var out []Finding
+	for _, name := range c.new.nodeSets() {
+		var groups []*group
+		var from, to storage
+		for _, g := range c.new.groupsOf(name) {
+			o := c.old.group(g.key)
+			if o == nil || g.replicas == 0 || o.storage.kind == "claim" || g.storage.kind == "claim" ||
+				(o.storage.kind == g.storage.kind && o.storage.hostPath == g.storage.hostPath) {
+				continue
+			}
+			groups = append(groups, g)
+			from, to = o.storage, g.storage
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		var refs []ref
+		for _, g := range groups {
+			refs = append(refs, g.storageRef)
+		}
+		out = append(out, Finding{
+			Severity: Unsafe, Rule: "data-volume-replaced", Field: joinRefs(refs), Objects: stsObjects(groups),
+			Summary: fmt.Sprintf("nodeSet %s's data directory moves from %s to %s: each pod restarts onto an empty directory, one after the other, without waiting for its shards to be copied back",
+				name, describeStorage(from), describeStorage(to)),
+			Action: "keep the storage; to move the data, add a nodeSet with the new storage, move the shards to it (cluster.routing.allocation.exclude._name), then remove the old nodeSet one node at a time",
+		})
+	}
+	return out
+}
