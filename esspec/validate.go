@@ -336,8 +336,8 @@ func atLeastOneMaster(v *checker) field.ErrorList {
 			return nil
 		}
 	}
-	if len(v.c.Spec.NodeSets) == 0 {
-		return nil // validNodeSets reports the missing list
+	if len(v.c.Spec.NodeSets) == 0 || !v.versionOK {
+		return nil // validNodeSets reports the missing list; without a version, roles are not defaulted
 	}
 	return field.ErrorList{field.Required(nodeSetsPath,
 		"no master-eligible node: give at least one nodeSet with count > 0 the master role (voting_only nodes cannot be elected)")}

@@ -34,11 +34,16 @@ const usage = `esgen renders an Elasticsearch cluster spec into Kubernetes manif
 
 Usage:
   esgen render SPEC                 print the manifests (SPEC may be - for stdin)
+  esgen render SPEC -o DIR [--format kustomize|files|stream]
+                                    write one file per object and a kustomization.yaml
+  esgen render SPEC... -o OUTDIR    render many specs (files, directories, globs) in
+                                    parallel into OUTDIR/<namespace or _>/<name>.yaml
   esgen validate SPEC [--strict] [-o yaml]
                                     report errors and warnings; -o yaml prints the
                                     spec with every default filled in
   esgen describe SPEC               print the layout: placement groups, pods per
                                     rack and role, Services
+  esgen check SPEC [-o json]        Elasticsearch's bootstrap checks against the pods
   esgen diff OLD NEW                what applying NEW over OLD does (esgen diff -h)
   esgen schema                      print the spec's JSON Schema
   esgen version                     print esgen's version
@@ -70,6 +75,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"render":   cmdRender,
 		"validate": cmdValidate,
 		"describe": cmdDescribe,
+		"check":    cmdCheck,
 		"diff":     cmdDiff,
 		"schema":   cmdSchema,
 		"version":  cmdVersion,
@@ -155,30 +161,54 @@ func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
 		defer f.Close()
 		r = f
 	}
+	c, warnings, lines := prepare(name, r)
+	for _, l := range lines {
+		fmt.Fprintln(e.stderr, l)
+	}
+	if c == nil {
+		return nil, nil, errReported
+	}
+	return c, warnings, nil
+}
+
+// prepare loads, defaults and validates one spec and returns it (nil when
+// it is invalid) with its warnings and the lines to print about it, each
+// "error: " or "warning: " FILE:LINE: FIELD: detail. It prints nothing,
+// so that batch renders can report specs in order.
+func prepare(name string, r io.Reader) (*esspec.Cluster, field.ErrorList, []string) {
 	c, err := esspec.Load(r)
 	if err != nil {
 		var le *esspec.LoadError
 		if !errors.As(err, &le) {
-			fmt.Fprintf(e.stderr, "error: %v\n", err) // an I/O error names the file itself
-			return nil, nil, errReported
+			return nil, nil, []string{"error: " + err.Error()} // an I/O error names the file itself
 		}
+		var lines []string
 		for _, p := range le.Problems {
-			fmt.Fprintf(e.stderr, "error: %s\n", location(name, p.Line, p.Field, p.Detail))
+			lines = append(lines, "error: "+location(name, p.Line, p.Field, p.Detail))
 		}
-		return nil, nil, errReported
+		return nil, nil, lines
 	}
 	esspec.SetDefaults(c)
 	errs, warnings := esspec.Validate(c)
+	var lines []string
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "warning: %s\n", location(name, c.LineOf(w.Field), w.Field, w.Detail))
+		lines = append(lines, "warning: "+location(name, c.LineOf(w.Field), w.Field, w.Detail))
 	}
-	for _, fe := range errs {
-		fmt.Fprintf(e.stderr, "error: %s\n", location(name, c.LineOf(fe.Field), fe.Field, fe.ErrorBody()))
-	}
+	lines = append(lines, errorLines(name, c, errs)...)
 	if len(errs) > 0 {
-		return nil, nil, errReported
+		return nil, warnings, lines
 	}
-	return c, warnings, nil
+	return c, warnings, lines
+}
+
+// errorLines formats validation errors, or those render returns in an
+// *esspec.InvalidError, with the line of the field they name.
+func errorLines(name string, c *esspec.Cluster, errs field.ErrorList) []string {
+	var lines []string
+	for _, fe := range errs {
+		lines = append(lines, "error: "+location(name, c.LineOf(fe.Field), fe.Field, fe.ErrorBody()))
+	}
+	return lines
 }
 
 // location writes file:line: field: detail, leaving out what is unknown.
@@ -196,48 +226,22 @@ func location(file string, line int, fieldPath, detail string) string {
 	return b.String()
 }
 
-// onlySpec parses the arguments of a command that takes one SPEC and no
-// flags, and loads the spec.
-func (e *env) onlySpec(name string, args []string) (*esspec.Cluster, error) {
-	positional, err := parseArgs(flag.NewFlagSet(name, flag.ContinueOnError), args)
+func cmdDescribe(e *env, args []string) error {
+	positional, err := parseArgs(flag.NewFlagSet("describe", flag.ContinueOnError), args)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	path, err := specArg(positional)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c, _, err := e.loadSpec(path)
-	return c, err
-}
-
-func cmdRender(e *env, args []string) error {
-	c, err := e.onlySpec("render", args)
-	if err != nil {
-		return err
-	}
-	objs, err := render.Render(c)
-	if err != nil {
-		return err
-	}
-	// Render everything before writing anything: a failure leaves stdout
-	// empty rather than holding half a cluster.
-	out, err := objs.YAML()
-	if err != nil {
-		return err
-	}
-	_, err = e.stdout.Write(out)
-	return err
-}
-
-func cmdDescribe(e *env, args []string) error {
-	c, err := e.onlySpec("describe", args)
 	if err != nil {
 		return err
 	}
 	var out strings.Builder
 	if err := render.Describe(&out, c); err != nil {
-		return err
+		return e.renderError(path, c, err)
 	}
 	_, err = io.WriteString(e.stdout, out.String())
 	return err
