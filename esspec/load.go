@@ -420,15 +420,21 @@ func (d *decoder) anyValue(n *yaml.Node, path *field.Path) any {
 	return n.Value
 }
 
-// jsonFields maps the JSON names of a struct's fields to their types.
+// jsonFields maps the JSON names of a struct's fields to their types, as
+// encoding/json sees them: the fields of an embedded struct without a JSON
+// name (corev1.SecretKeySelector's LocalObjectReference) are the outer
+// struct's own.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
 	for f := range t.Fields() {
-		if !f.IsExported() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(f.Type) {
+				fields[k] = v
+			}
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
+		if !f.IsExported() || name == "-" {
 			continue
 		}
 		if name == "" {

@@ -181,3 +181,23 @@ func TestLineOf(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadEmbeddedFields: fields of embedded structs are the outer
+// struct's, as for encoding/json (secretKeyRef.name comes from
+// LocalObjectReference).
+func TestLoadEmbeddedFields(t *testing.T) {
+	c, err := esspec.Parse([]byte(header + `spec:
+  nodeSets:
+  - name: a
+    env:
+    - {name: S3_KEY, valueFrom: {secretKeyRef: {name: s3, key: access-key}}}
+    - {name: MODE, valueFrom: {configMapKeyRef: {name: cfg, key: mode, optional: true}}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := c.Spec.NodeSets[0].Env
+	if env[0].ValueFrom.SecretKeyRef.Name != "s3" || env[1].ValueFrom.ConfigMapKeyRef.Name != "cfg" {
+		t.Errorf("env %+v", env)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	posixpath "path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -391,20 +392,36 @@ func validSettingValue(value any, p *field.Path) field.ErrorList {
 	switch v := value.(type) {
 	case nil:
 		return field.ErrorList{field.Invalid(p, "null", "a setting needs a value: Elasticsearch refuses null settings; remove the key instead")}
-	case string, bool, json.Number, int64, float64:
-		return nil
 	case []any:
 		var errs field.ErrorList
 		for i, item := range v {
-			switch item.(type) {
-			case string, bool, json.Number, int64, float64:
-			default:
+			if !scalarSetting(item) {
 				errs = append(errs, field.Invalid(p.Index(i), fmt.Sprint(item), "list items must be strings, numbers or booleans"))
 			}
 		}
 		return errs
 	}
+	if scalarSetting(value) {
+		return nil
+	}
 	return field.ErrorList{field.Invalid(p, fmt.Sprint(value), "must be a string, number, boolean or list")}
+}
+
+// scalarSetting reports whether v is a setting value Elasticsearch reads
+// as one: a string, a boolean, or a number of any Go kind (a spec built in
+// Go may hold int where a loaded one holds json.Number).
+func scalarSetting(v any) bool {
+	switch v.(type) {
+	case string, bool, json.Number:
+		return true
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 // versionedSetting is a setting, or a prefix of settings, that exists

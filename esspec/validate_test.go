@@ -284,6 +284,9 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(nodeSet1.Child("config").Key("discovery.zen.minimum_master_nodes"), nil, "Elasticsearch 8.19.20 has no setting discovery.zen.minimum_master_nodes (removed in 8.0)"),
 			field.Invalid(nodeSet1.Child("config").Key("discovery.zen.ping_timeout"), nil, "Elasticsearch 8.19.20 has no setting discovery.zen.ping_timeout (removed in 8.0): zen discovery was replaced in 7.0"),
 		}},
+		{"Go numbers in settings", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Config = esspec.Settings{"search.max_buckets": 20000, "x.ratio": float32(0.5), "x.list": []any{1, "a"}}
+		}, nil},
 		{"zen settings on 7.x are still accepted", func(c *esspec.Cluster) {
 			c.Spec.Version = "7.17.29"
 			c.Spec.NodeSets[1].Config = esspec.Settings{"discovery.zen.ping_timeout": "10s"}

@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
 
 	"github.com/esgen/esgen/bootstrap"
 	"github.com/esgen/esgen/esspec"
@@ -33,13 +32,13 @@ func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation
 	settings := bootstrap.NodeSettings(c, g.NodeSet, f)
 	user, _ := esspec.FlattenSettings(g.NodeSet.Config)
 	bootstrap.Merge(settings, g.Settings, user)
-	hashed, err := yaml.Marshal(settings)
+	hashed, err := marshalSettings(settings)
 	if err != nil {
 		return nodeConfig{}, err
 	}
 	sum := sha256.Sum256(hashed)
 	bootstrap.Merge(settings, bootstrap.InitialMasterNodesSettings(g.NodeSet, f))
-	out, err := yaml.Marshal(settings)
+	out, err := marshalSettings(settings)
 	if err != nil {
 		return nodeConfig{}, err
 	}

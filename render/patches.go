@@ -100,11 +100,17 @@ func kustomize(objs Objects, patch *esspec.Patch) (Objects, error) {
 	}
 	var out Objects
 	for _, r := range resources.Resources() {
-		m, err := r.Map()
+		// Through JSON, so that numbers are int64 and float64 as the
+		// apimachinery helpers (DeepCopy among them) expect, not int.
+		data, err := r.MarshalJSON()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &unstructured.Unstructured{Object: m})
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
 	}
 	return out, nil
 }

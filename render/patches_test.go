@@ -94,3 +94,18 @@ func TestPatchErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPatchedObjectsDeepCopy: patched objects hold the number types the
+// apimachinery helpers expect, so DeepCopy works on every one.
+func TestPatchedObjectsDeepCopy(t *testing.T) {
+	objs, err := render.Render(patchSpec(t, `  - target: {kind: ConfigMap}
+    patch: |-
+      - {op: add, path: /metadata/annotations, value: {a: b}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		o.DeepCopyObject()
+	}
+}

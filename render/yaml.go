@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 
-	"sigs.k8s.io/yaml"
+	yamlv2 "go.yaml.in/yaml/v2"
+
+	"github.com/esgen/esgen/esspec"
 )
 
 // YAML writes the objects as one YAML stream, documents separated by
@@ -54,7 +56,59 @@ func MarshalObject(obj Object) ([]byte, error) {
 	// Status is the cluster's to write.
 	delete(tree, "status")
 	prune(tree)
-	return yaml.Marshal(tree)
+	// The tree is already JSON-shaped: encode it with the YAML library
+	// sigs.k8s.io/yaml uses underneath, without its second JSON round.
+	return yamlv2.Marshal(tree)
+}
+
+// marshalSettings writes elasticsearch.yml: one key per line, sorted,
+// values in YAML. Numbers from a spec arrive as json.Number and are
+// written as numbers.
+func marshalSettings(s esspec.Settings) ([]byte, error) {
+	m := make(map[string]any, len(s))
+	for k, v := range s {
+		m[k] = settingValue(v)
+	}
+	return yamlv2.Marshal(m)
+}
+
+func settingValue(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return number(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = settingValue(item)
+		}
+		return out
+	}
+	return v
+}
+
+// pruneList prunes the maps in a list and turns its numbers into Go
+// numbers.
+func pruneList(l []any) {
+	for i, item := range l {
+		switch item := item.(type) {
+		case map[string]any:
+			prune(item)
+		case []any:
+			pruneList(item)
+		case json.Number:
+			l[i] = number(item)
+		}
+	}
+}
+
+// number turns a JSON number into an int64 when it is whole, as
+// sigs.k8s.io/yaml's decoding of JSON does, else a float64.
+func number(n json.Number) any {
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	f, _ := n.Float64()
+	return f
 }
 
 // meaningfulEmpty lists keys whose empty map means something: an emptyDir
@@ -75,11 +129,9 @@ func prune(m map[string]any) {
 				delete(m, k)
 			}
 		case []any:
-			for _, item := range v {
-				if sub, ok := item.(map[string]any); ok {
-					prune(sub)
-				}
-			}
+			pruneList(v)
+		case json.Number:
+			m[k] = number(v)
 		}
 	}
 }
