@@ -1,6 +1,8 @@
 package render_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/esgen/esgen/esspec"
@@ -54,5 +56,54 @@ func BenchmarkValidate(b *testing.B) {
 		if errs, _ := esspec.Validate(c); len(errs) > 0 {
 			b.Fatal(errs)
 		}
+	}
+}
+
+// scaleSpec is a cluster of 3 masters and n data nodeSets of 3 nodes,
+// spread over racks when racks > 0.
+func scaleSpec(tb testing.TB, n, racks int) *esspec.Cluster {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("apiVersion: esgen.dev/v1alpha1\nkind: ElasticsearchCluster\nmetadata: {name: big, namespace: scale}\nspec:\n  version: 8.19.20\n  security: {enabled: false}\n")
+	if racks > 0 {
+		b.WriteString("  topology:\n    rackLabel: rack\n    racks: [")
+		for r := range racks {
+			if r > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "r%d", r)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("  nodeSets:\n  - {name: master, count: 3, roles: [master], resources: {memory: 4Gi}}\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - {name: data%03d, count: 3, roles: [data], resources: {memory: 16Gi}, config: {node.attr.group: g%d}}\n", i, i)
+	}
+	c, err := esspec.Parse([]byte(b.String()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	esspec.SetDefaults(c)
+	return c
+}
+
+// BenchmarkScale renders clusters of 1, 10 and 100 data nodeSets, and of
+// 10 nodeSets over 1, 10 and 100 racks: time per op should grow with the
+// number of StatefulSets, no faster.
+func BenchmarkScale(b *testing.B) {
+	for _, tc := range []struct{ nodeSets, racks int }{{1, 0}, {10, 0}, {100, 0}, {10, 1}, {10, 10}, {10, 100}} {
+		c := scaleSpec(b, tc.nodeSets, tc.racks)
+		b.Run(fmt.Sprintf("nodeSets=%d/racks=%d", tc.nodeSets, tc.racks), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				objs, err := render.Render(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := objs.YAML(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -90,6 +90,7 @@ func checkProperties(t *testing.T, seed uint64) {
 		}
 	}()
 	out := renderYAML(t, c)
+	assertNoSecrets(t, fmt.Sprintf("seed %d", seed), out)
 
 	// Deterministic: the same seed renders the same bytes, and so does
 	// the spec written as YAML and loaded back, as a user would.
