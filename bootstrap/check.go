@@ -369,5 +369,6 @@ func checkTLS(x *checkContext) Result {
 			return Result{Verdict: VerdictFail, Field: "spec.security.tls.secretName", Detail: fmt.Sprintf("the pods of %s run security without transport TLS", p.StatefulSet)}
 		}
 	}
-	return ok("transport TLS uses the certificates of Secret " + x.c.Spec.Security.TLS.SecretName)
+	transport, _, _ := CertSources(x.c)
+	return ok("transport TLS uses the certificates of Secret " + transport.Secret)
 }

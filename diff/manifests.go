@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
@@ -93,28 +89,6 @@ func DocumentKind(data []byte) string {
 	return tm.Kind
 }
 
-// newObject returns an empty typed object for the kinds esgen renders, and
-// nil for any other kind.
-func newObject(tm typeMeta) render.Object {
-	switch tm.APIVersion + "/" + tm.Kind {
-	case "v1/ConfigMap":
-		return &corev1.ConfigMap{}
-	case "v1/Service":
-		return &corev1.Service{}
-	case "v1/Secret":
-		return &corev1.Secret{}
-	case "policy/v1/PodDisruptionBudget":
-		return &policyv1.PodDisruptionBudget{}
-	case "apps/v1/StatefulSet":
-		return &appsv1.StatefulSet{}
-	case "apps/v1/Deployment":
-		return &appsv1.Deployment{}
-	case "networking.k8s.io/v1/NetworkPolicy":
-		return &networkingv1.NetworkPolicy{}
-	}
-	return nil
-}
-
 // ParseManifests reads a stream of rendered manifests, such as the output
 // of esgen render, into objects: the kinds esgen renders strictly into
 // their Go types (an unknown field is an error, so a typo never hides a
@@ -143,7 +117,7 @@ func parseObject(data []byte) (render.Object, error) {
 	case tm.Kind == "" || tm.APIVersion == "":
 		return nil, fmt.Errorf("not a Kubernetes object: apiVersion and kind are required")
 	}
-	obj := newObject(tm)
+	obj := render.NewObject(tm.APIVersion, tm.Kind)
 	if obj == nil {
 		u := &unstructured.Unstructured{}
 		if err := yaml.Unmarshal(data, &u.Object); err != nil {

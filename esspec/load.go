@@ -227,7 +227,7 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, path *field.Path) any {
 		if !d.scalar(n, path, "true or false", "!!bool") {
 			return nil
 		}
-		return n.Value == "true"
+		return boolValue(n)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return d.integer(n, t, path)
 	}
@@ -251,6 +251,13 @@ func (d *decoder) scalar(n *yaml.Node, path *field.Path, want string, tags ...st
 	}
 	d.fail(n, path, "must be %s, not %s%s", want, got, hint)
 	return false
+}
+
+// boolValue reads a !!bool scalar: true, True and TRUE are all true.
+func boolValue(n *yaml.Node) bool {
+	var b bool
+	_ = n.Decode(&b) // the tag says it is a boolean
+	return b
 }
 
 // scalarHints replace "quote it" for fields where quoting alone would not
@@ -401,7 +408,7 @@ func (d *decoder) anyValue(n *yaml.Node, path *field.Path) any {
 	}
 	switch n.ShortTag() {
 	case "!!bool":
-		return n.Value == "true"
+		return boolValue(n)
 	case "!!int":
 		var v int64
 		if err := n.Decode(&v); err != nil {

@@ -201,3 +201,14 @@ func TestLoadEmbeddedFields(t *testing.T) {
 		t.Errorf("env %+v", env)
 	}
 }
+
+// TestLoadBooleans: YAML's True and TRUE are true, for fields and in config.
+func TestLoadBooleans(t *testing.T) {
+	c, err := esspec.Parse([]byte(header + "spec:\n  networkPolicy: True\n  nodeSets:\n  - name: a\n    config: {action.destructive_requires_name: TRUE}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Spec.NetworkPolicy || c.Spec.NodeSets[0].Config["action.destructive_requires_name"] != true {
+		t.Errorf("networkPolicy %v, config %v", c.Spec.NetworkPolicy, c.Spec.NodeSets[0].Config)
+	}
+}

@@ -61,10 +61,17 @@ func (ns *NodeSet) HoldsData() bool {
 
 // MemoryLimit returns the memory limit of the Elasticsearch container, or nil.
 func (r *Resources) MemoryLimit() *resource.Quantity {
+	q, _ := r.memoryLimit()
+	return q
+}
+
+// memoryLimit returns the memory limit and the field it comes from:
+// limits[memory] when set, else the memory shorthand.
+func (r *Resources) memoryLimit() (*resource.Quantity, string) {
 	if q, ok := r.Limits[corev1.ResourceMemory]; ok {
-		return &q
+		return &q, "limits[memory]"
 	}
-	return r.Memory
+	return r.Memory, "memory"
 }
 
 // ContainerRequests returns the container's requests: Requests, plus CPU

@@ -45,7 +45,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		errs = append(errs, check(v)...)
 	}
 	for _, warn := range []func(*checker) field.ErrorList{
-		warnMasterCount, warnHeap, warnRacks, warnNoPassword,
+		warnMasterCount, warnHeap, warnRacks, warnNoPassword, warnExposedBehindPolicy,
 	} {
 		warnings = append(warnings, warn(v)...)
 	}
@@ -272,6 +272,10 @@ func validSecurity(v *checker) field.ErrorList {
 			errs = append(errs, field.Invalid(path.Child("elasticPasswordSecret"), sec.ElasticPasswordSecret,
 				"has no effect while security is disabled: set spec.security.enabled: true, or remove this field"))
 		}
+		if issuerSet(sec.TLS.IssuerRef) {
+			errs = append(errs, field.Invalid(path.Child("tls", "issuerRef"), sec.TLS.IssuerRef.Name,
+				"TLS is part of Elasticsearch security: set spec.security.enabled: true, or remove this field"))
+		}
 		return errs
 	}
 	if v.versionOK && !v.version.BuiltInSecurity() {
@@ -400,6 +404,18 @@ func warnNoPassword(v *checker) field.ErrorList {
 	}
 	return field.ErrorList{field.Required(specPath.Child("security", "elasticPasswordSecret"),
 		"security is on but the elastic user gets no password: name an existing Secret with key \"password\", or set one later with bin/elasticsearch-reset-password in a pod")}
+}
+
+// warnExposedBehindPolicy: the NetworkPolicy admits HTTP from the
+// namespace only, which drops what a LoadBalancer or NodePort Service
+// brings in from outside on CNIs that enforce policies.
+func warnExposedBehindPolicy(v *checker) field.ErrorList {
+	s := v.c.Spec
+	if !s.NetworkPolicy || s.HTTP.ServiceType == corev1.ServiceTypeClusterIP {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(specPath.Child("http", "serviceType"), string(s.HTTP.ServiceType),
+		"the NetworkPolicy (spec.networkPolicy) admits port 9200 from the namespace only, so clients outside it reach this Service and are dropped: add a peer for them with spec.patches, or use ClusterIP behind an ingress in the namespace")}
 }
 
 // reservedPrefixes are label and annotation prefixes esgen writes itself.

@@ -231,7 +231,12 @@ func (v *checker) validHeap(ns *NodeSet, p *field.Path) field.ErrorList {
 	limit := ns.Resources.MemoryLimit()
 	if ns.Heap == "" {
 		if limit != nil && limit.Sign() > 0 && DefaultHeap(*limit) < MinHeap {
-			return field.ErrorList{field.Invalid(p.Child("resources", "memory"), limit.String(),
+			_, from := ns.Resources.memoryLimit()
+			memPath := p.Child("resources", "memory")
+			if from != "memory" {
+				memPath = p.Child("resources", "limits").Key("memory")
+			}
+			return field.ErrorList{field.Invalid(memPath, limit.String(),
 				"is too small: half of it goes to the heap, and Elasticsearch needs a heap of at least 256m; give at least 512Mi")}
 		}
 		return nil

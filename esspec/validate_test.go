@@ -409,6 +409,17 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(field.NewPath("spec", "security", "tls", "issuerRef"), nil, "not both"),
 			field.Required(field.NewPath("metadata", "namespace"), "set metadata.namespace"),
 		}},
+		{"issuer with security off", func(c *esspec.Cluster) {
+			c.Metadata.Namespace = "search"
+			c.Spec.Security = esspec.Security{Enabled: new(false), TLS: esspec.TLS{IssuerRef: &esspec.IssuerRef{Name: "ca"}}}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "security", "tls", "issuerRef"), "ca", "TLS is part of Elasticsearch security"),
+		}},
+		{"memory limit too small, from limits", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Resources = esspec.Resources{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("300Mi")}}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("resources", "limits").Key("memory"), "300Mi", "too small"),
+		}},
 		{"keystore on 5.2", func(c *esspec.Cluster) {
 			c.Spec.Version = "5.2.2"
 			c.Spec.Security = esspec.Security{Enabled: new(false), SecureSettings: []esspec.SecureSettingsSource{{SecretName: "s3"}, {SecretName: "s3"}}}
@@ -471,6 +482,12 @@ func TestValidateWarnings(t *testing.T) {
 			field.Invalid(nodeSet1.Child("heap"), "13g", "above 75% of the memory limit 16Gi"),
 		}},
 		{"heap at 75% of the memory limit", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Heap = "12g" }, nil},
+		{"a LoadBalancer behind the NetworkPolicy", func(c *esspec.Cluster) {
+			c.Spec.NetworkPolicy = true
+			c.Spec.HTTP.ServiceType = "LoadBalancer"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "http", "serviceType"), "LoadBalancer", "admits port 9200 from the namespace only"),
+		}},
 		{"required rack anti-affinity without racks", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.NodeSets[1].Count = new(int32(5))

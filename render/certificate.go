@@ -69,7 +69,7 @@ func (c *Certificate) DeepCopyObject() runtime.Object {
 // client Service in every spelling and every pod. A new key at each
 // renewal keeps a leaked key short-lived.
 func certificates(c *esspec.Cluster, groups []topology.Group) []Object {
-	if !bootstrap.IssuerSet(c) {
+	if _, _, ok := bootstrap.CertSources(c); !ok || !bootstrap.IssuerSet(c) {
 		return nil
 	}
 	ns := c.Metadata.Namespace

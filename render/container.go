@@ -79,8 +79,9 @@ func toolContainer(c *esspec.Cluster, ctr *corev1.Container) *corev1.Container {
 // the kubelet asks the node's HTTP root; with security on, a script does,
 // without credentials: 401 from a secured node is an answer too, and no
 // password rotation can then turn every pod unready. Before 7.0 the root
-// answers 503 while there is no master, which the script accepts as an
-// answer as well.
+// answers 503 while there is no elected master: such a node is not ready,
+// with or without security (discovery publishes unready pods, so masters
+// still find each other).
 func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 	probe := &corev1.Probe{
 		InitialDelaySeconds: 10,
@@ -104,9 +105,6 @@ func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 		args = append(args, "--insecure")
 	}
 	accept := "200|401"
-	if v.ZenDiscovery() {
-		accept += "|503"
-	}
 	args = append(args, fmt.Sprintf("%s://127.0.0.1:%d/", scheme, bootstrap.HTTPPort))
 	script := fmt.Sprintf(`code=$(%s); case "$code" in %s) exit 0;; esac; echo "HTTP $code"; exit 1`,
 		strings.Join(args, " "), accept)

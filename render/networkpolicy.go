@@ -25,10 +25,8 @@ func networkPolicy(c *esspec.Cluster) []Object {
 	port := func(p int32) []networkingv1.NetworkPolicyPort {
 		return []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: new(intstr.FromInt32(p))}}
 	}
+	// Every pod of the namespace, Kibana's among them.
 	httpFrom := []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}}
-	if c.Spec.Kibana.Count > 0 {
-		httpFrom = append(httpFrom, networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: kibanaSelector(c)}})
-	}
 	return []Object{&networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
 		ObjectMeta: objectMeta(c, NetworkPolicyName(c.Metadata.Name), objectLabels(c, "network-policy"), nil),

@@ -94,17 +94,25 @@ func kustomize(objs Objects, patch *esspec.Patch) (Objects, error) {
 	}
 	var out Objects
 	for _, r := range resources.Resources() {
-		// Through JSON, so that numbers are int64 and float64 as the
-		// apimachinery helpers (DeepCopy among them) expect, not int.
+		// Back to the Go types, so that every consumer (check, describe,
+		// diff) sees patched objects as it sees unpatched ones; through
+		// JSON, whose numbers the apimachinery helpers expect.
 		data, err := r.MarshalJSON()
 		if err != nil {
 			return nil, err
 		}
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(data); err != nil {
+		obj, err := typed(data, r.GetApiVersion(), r.GetKind())
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		if obj == nil {
+			u := &unstructured.Unstructured{}
+			if err := u.UnmarshalJSON(data); err != nil {
+				return nil, err
+			}
+			obj = u
+		}
+		out = append(out, obj)
 	}
 	return out, nil
 }

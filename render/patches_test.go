@@ -69,15 +69,19 @@ func TestPatchErrors(t *testing.T) {
 	}{
 		{"targets nothing", `  - target: {kind: StatefulSet, name: logs-es-data}
     patch: |-
-      - {op: add, path: /metadata/labels/x, value: y}
+      - {op: add, path: /metadata/labels/x, value: "y"}
 `, "spec.patches[0]", "it changed no object"},
 		{"malformed", `  - target: {kind: StatefulSet}
     patch: |-
       - {op: bogus, path: /x}
 `, "spec.patches[0]", "kustomize refused it"},
+		{"wrong type for the object", `  - target: {kind: StatefulSet}
+    patch: |-
+      - {op: add, path: /metadata/labels/x, value: true}
+`, "spec.patches[0]", "cannot unmarshal bool"},
 		{"second of two", `  - target: {kind: StatefulSet}
     patch: |-
-      - {op: add, path: /metadata/labels/x, value: y}
+      - {op: add, path: /metadata/labels/x, value: "y"}
   - patch: |-
       apiVersion: v1
       kind: ConfigMap

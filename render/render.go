@@ -32,8 +32,9 @@ type Objects []Object
 // spec must be defaulted (see esspec.SetDefaults); a spec with validation
 // errors, or a patch that fails or changes nothing, returns an
 // *esspec.InvalidError and no objects. Objects are typed k8s.io/api values
-// (and Certificates) unless patches were applied, which leaves them
-// unstructured. Render reads c and never changes it.
+// (and Certificates), patched or not. Render reads c and never changes it.
+// It validates c itself (cheap next to rendering), so that a library
+// caller who skipped Validate gets errors, never a half-built cluster.
 func Render(c *esspec.Cluster) (Objects, error) {
 	if errs, _ := esspec.Validate(c); len(errs) > 0 {
 		return nil, &esspec.InvalidError{Errors: errs}
