@@ -351,7 +351,6 @@ func TestEveryKindIsValidated(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// Without its patches, which leave every object unstructured.
 			objs := renderExampleWith(t, "platform", func(c *esspec.Cluster) { c.Spec.Patches = nil })
 			if err := conformance.Validate(objs).Err(); err != nil {
 				t.Fatalf("the unbroken render fails: %v", err)
@@ -362,21 +361,23 @@ func TestEveryKindIsValidated(t *testing.T) {
 	}
 }
 
-// TestUnstructuredObjects: a render with spec.patches (unstructured
-// objects) is validated as its typed objects are, and an error in one is
-// still found.
+// TestUnstructuredObjects: objects given unstructured (as other tools
+// hand them over) are validated as their typed objects are, and an error
+// in one is still found.
 func TestUnstructuredObjects(t *testing.T) {
-	objs := renderExample(t, "platform")
-	if _, ok := objs[0].(*unstructured.Unstructured); !ok {
-		t.Fatalf("the platform example renders %T, want unstructured objects (it has patches)", objs[0])
+	var objs render.Objects
+	for _, o := range renderExample(t, "platform") {
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}
 	if err := conformance.Validate(objs).Err(); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range objs {
 		if u := o.(*unstructured.Unstructured); u.GetKind() == "Service" && u.GetName() == "shop-es-http" {
-			// Not unstructured.NestedSlice: it deep-copies, which fails on
-			// the int values render's unstructured objects hold.
 			u.Object["spec"].(map[string]any)["ports"].([]any)[0].(map[string]any)["port"] = int64(0)
 		}
 	}
