@@ -25,10 +25,15 @@ const (
 // Result is one row of the report: a bootstrap check, its verdict, why,
 // and on a failure the spec field to change.
 type Result struct {
-	Check   string  `json:"check"`
+	// Check names the bootstrap check, as Elasticsearch's docs do.
+	Check string `json:"check"`
+	// Verdict is ok, node or fail.
 	Verdict Verdict `json:"verdict"`
-	Detail  string  `json:"detail"`
-	Field   string  `json:"field,omitempty"`
+	// Detail says how the manifests pass, what the node must provide, or
+	// how the manifests break the check.
+	Detail string `json:"detail"`
+	// Field is the spec field to change, on a failure.
+	Field string `json:"field,omitempty"`
 }
 
 // Report is the bootstrap-check report of a cluster's pods.
@@ -56,10 +61,14 @@ func (r Report) Failed() bool {
 // Pod is what the report reads of one StatefulSet's pods: their spec as
 // rendered and the elasticsearch.yml they mount.
 type Pod struct {
-	StatefulSet  string
+	// StatefulSet names the pods' StatefulSet.
+	StatefulSet string
+	// NodeSetIndex is the position of their nodeSet in spec.nodeSets.
 	NodeSetIndex int
-	Spec         *corev1.PodSpec
-	Settings     esspec.Settings
+	// Spec is the pod template's spec.
+	Spec *corev1.PodSpec
+	// Settings are the elasticsearch.yml settings the pods mount.
+	Settings esspec.Settings
 }
 
 // check is one Elasticsearch bootstrap check: the versions that run it and

@@ -1,6 +1,7 @@
 package bootstrap
 
 import (
+	"k8s.io/utils/ptr"
 	"slices"
 
 	"github.com/esgen/esgen/esspec"
@@ -41,7 +42,7 @@ func ClusterFormation(c *esspec.Cluster, masterPods []string, totalPods int) For
 		return f
 	}
 	f.SeedHosts = []string{esspec.DiscoveryServiceName(c.Metadata.Name)}
-	if ims := c.Spec.Bootstrap.InitialMasterNodes; ims != nil && *ims && !v.ZenDiscovery() {
+	if ptr.Deref(c.Spec.Bootstrap.InitialMasterNodes, false) && !v.ZenDiscovery() {
 		f.InitialMasterNodes = slices.Sorted(slices.Values(masterPods))
 	}
 	return f

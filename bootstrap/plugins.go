@@ -88,15 +88,7 @@ func PluginsContainer(c *esspec.Cluster, ns *esspec.NodeSet, mounts []corev1.Vol
 		lines = append(lines, installCommand(v)+" "+shellQuote(p))
 	}
 	lines = append(lines, "cp -a "+PluginsDir+"/. "+PluginsVolumeMount+"/")
-	return &corev1.Container{
-		Name:            PluginsContainerName,
-		Image:           c.Spec.Image,
-		ImagePullPolicy: c.Spec.ImagePullPolicy,
-		WorkingDir:      Home,
-		Command:         []string{"sh", "-c", strings.Join(lines, "\n")},
-		Resources:       toolResources(),
-		VolumeMounts:    mounts,
-	}
+	return toolContainer(c, PluginsContainerName, lines, nil, mounts)
 }
 
 // KeystoreContainer returns the init container that builds the keystore
@@ -121,14 +113,23 @@ func KeystoreContainer(c *esspec.Cluster, mounts []corev1.VolumeMount) *corev1.C
 		lines = append(lines, `echo "$ELASTIC_PASSWORD" | bin/elasticsearch-keystore add -x bootstrap.password`)
 	}
 	lines = append(lines, "cp config/"+KeystoreFile+" "+KeystoreVolumeMount+"/")
+	return toolContainer(c, KeystoreContainerName, lines, env, mounts)
+}
+
+// toolContainer runs a script of Elasticsearch's command-line tools in the
+// Elasticsearch image, as the Elasticsearch container runs, without the
+// memory-lock capabilities.
+func toolContainer(c *esspec.Cluster, name string, lines []string, env []corev1.EnvVar, mounts []corev1.VolumeMount) *corev1.Container {
+	v, _ := esspec.ParseVersion(c.Spec.Version)
 	return &corev1.Container{
-		Name:            KeystoreContainerName,
+		Name:            name,
 		Image:           c.Spec.Image,
 		ImagePullPolicy: c.Spec.ImagePullPolicy,
 		WorkingDir:      Home,
 		Command:         []string{"sh", "-c", strings.Join(lines, "\n")},
 		Env:             env,
 		Resources:       toolResources(),
+		SecurityContext: SecurityContext(v, rootCapabilities(v)),
 		VolumeMounts:    mounts,
 	}
 }

@@ -32,24 +32,18 @@ func HTTPCertSecret(cluster string) string { return cluster + "-es-http-certs" }
 // false when the nodes do not serve TLS.
 func CertSources(c *esspec.Cluster) (transport, http CertSource, ok bool) {
 	sec := c.Spec.Security
-	if sec.Enabled == nil || !*sec.Enabled {
+	if !sec.On() {
 		return CertSource{}, CertSource{}, false
 	}
 	switch {
 	case sec.TLS.SecretName != "":
 		s := CertSource{Secret: sec.TLS.SecretName, Dir: "certs"}
 		return s, s, true
-	case IssuerSet(c):
+	case sec.TLS.HasIssuer():
 		return CertSource{Secret: TransportCertSecret(c.Metadata.Name), Dir: "certs-transport"},
 			CertSource{Secret: HTTPCertSecret(c.Metadata.Name), Dir: "certs-http"}, true
 	}
 	return CertSource{}, CertSource{}, false
-}
-
-// IssuerSet reports whether the spec names a cert-manager issuer.
-func IssuerSet(c *esspec.Cluster) bool {
-	ref := c.Spec.Security.TLS.IssuerRef
-	return ref != nil && ref.Name != ""
 }
 
 // TLSEnabled reports whether the nodes serve TLS, on HTTP as on transport.
@@ -62,8 +56,7 @@ func TLSEnabled(c *esspec.Cluster) bool {
 // falls back to its version's default: 8.x would otherwise auto-configure
 // security and try to rewrite the read-only elasticsearch.yml.
 func securitySettings(s esspec.Settings, c *esspec.Cluster) {
-	sec := c.Spec.Security
-	enabled := sec.Enabled != nil && *sec.Enabled
+	enabled := c.Spec.Security.On()
 	s[SettingSecurityEnabled] = enabled
 	if !enabled {
 		return

@@ -1,6 +1,7 @@
 package bootstrap
 
 import (
+	"k8s.io/utils/ptr"
 	"slices"
 
 	"github.com/esgen/esgen/esspec"
@@ -24,10 +25,10 @@ func NodeSettings(c *esspec.Cluster, ns *esspec.NodeSet, f Formation) esspec.Set
 	roleSettings(s, v, ns.Roles)
 	discoverySettings(s, v, f)
 	sys := c.Spec.System
-	if sys.MemoryLock != nil && *sys.MemoryLock {
+	if ptr.Deref(sys.MemoryLock, false) {
 		s[MemoryLockSetting(v)] = true
 	}
-	if sys.SystemCallFilter != nil && !*sys.SystemCallFilter && v.SystemCallFilterSetting() {
+	if !ptr.Deref(sys.SystemCallFilter, true) && v.SystemCallFilterSetting() {
 		s[SettingSystemCallFilter] = false
 	}
 	if TCPReadiness(v) {
@@ -60,14 +61,9 @@ func TCPReadiness(v esspec.Version) bool {
 func roleSettings(s esspec.Settings, v esspec.Version, roles []esspec.Role) {
 	if v.NodeRolesList() {
 		// Canonical order, so that reordering the spec's roles neither
-		// changes the output nor restarts pods.
-		list := []string{}
-		for _, r := range esspec.AllRoles {
-			if slices.Contains(roles, r) {
-				list = append(list, string(r))
-			}
-		}
-		s[SettingNodeRoles] = list
+		// changes the output nor restarts pods; [] (not null) for a
+		// coordinating-only node.
+		s[SettingNodeRoles] = append([]string{}, esspec.RoleNames(esspec.CanonicalRoles(roles))...)
 		return
 	}
 	for _, r := range []esspec.Role{

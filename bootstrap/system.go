@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/ptr"
 
 	"github.com/esgen/esgen/esspec"
 )
@@ -30,7 +31,7 @@ func initResources() corev1.ResourceRequirements {
 // the value: a node tuned higher for another workload keeps its setting.
 func SysctlInitContainer(c *esspec.Cluster) *corev1.Container {
 	sys := c.Spec.System
-	if sys.SysctlInitContainer == nil || !*sys.SysctlInitContainer {
+	if !ptr.Deref(sys.SysctlInitContainer, false) {
 		return nil
 	}
 	script := fmt.Sprintf(`if [ "$(sysctl -n vm.max_map_count)" -lt %[1]d ]; then sysctl -w vm.max_map_count=%[1]d; fi`, sys.MaxMapCount)
@@ -84,17 +85,32 @@ func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount c
 // elasticsearch user mlockall succeeds only when the node's container
 // runtime gives an unlimited memlock limit (Kubernetes has no per-pod
 // ulimit). esgen check reports that as a node requirement.
-//
-// An image that starts as root (2.x) also keeps CHOWN, SETGID and SETUID:
-// its entrypoint hands the data directory to the elasticsearch user and
-// switches to it with gosu.
 func Capabilities(c *esspec.Cluster) []corev1.Capability {
-	var caps []corev1.Capability
-	if v, _ := esspec.ParseVersion(c.Spec.Version); v.ImageRunsAsRoot() {
-		caps = append(caps, "CHOWN", "SETGID", "SETUID")
-	}
-	if ml := c.Spec.System.MemoryLock; ml != nil && *ml {
+	v, _ := esspec.ParseVersion(c.Spec.Version)
+	caps := rootCapabilities(v)
+	if ptr.Deref(c.Spec.System.MemoryLock, false) {
 		caps = append(caps, "IPC_LOCK", "SYS_RESOURCE")
 	}
 	return caps
+}
+
+// rootCapabilities are what an image that starts as root (2.x) keeps:
+// its entrypoint hands the data directory to the elasticsearch user and
+// switches to it with gosu.
+func rootCapabilities(v esspec.Version) []corev1.Capability {
+	if v.ImageRunsAsRoot() {
+		return []corev1.Capability{"CHOWN", "SETGID", "SETUID"}
+	}
+	return nil
+}
+
+// SecurityContext is the context of every container that runs the
+// Elasticsearch (or Kibana) image: all capabilities dropped but those
+// added back, no privilege gained; the pod's context sets the user.
+func SecurityContext(v esspec.Version, add []corev1.Capability) *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		AllowPrivilegeEscalation: new(false),
+		RunAsNonRoot:             new(!v.ImageRunsAsRoot()),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: add},
+	}
 }

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"github.com/esgen/esgen/bootstrap"
 	"slices"
 	"strings"
 )
@@ -9,7 +10,7 @@ import (
 // minimumMasterNodes: before 7.0 the quorum is a setting, and the live
 // cluster setting must follow any change of the master-eligible nodes.
 func minimumMasterNodes(c *comparison) []Finding {
-	const key = "discovery.zen.minimum_master_nodes"
+	const key = bootstrap.SettingZenMinimumMasterNodes
 	oldVals, newVals := settingValues(c.old, key), settingValues(c.new, key)
 	if len(oldVals) == 0 {
 		return nil
@@ -127,7 +128,7 @@ func (c *comparison) other(side *model, g *group) *group {
 // cluster.initial_master_nodes, or enough of them can bootstrap a cluster
 // of their own.
 func initialMasterNodes(c *comparison) []Finding {
-	const key = "cluster.initial_master_nodes"
+	const key = bootstrap.SettingInitialMasterNodes
 	var listed []string
 	var at *group
 	for _, g := range c.new.groups {

@@ -25,10 +25,10 @@ metadata:
 data: {x: "1"}
 ---
 ---
-apiVersion: cert-manager.io/v1
-kind: Certificate
+apiVersion: networking.k8s.io/v1
+kind: Ingress
 metadata: {name: b}
-spec: {secretName: s}
+spec: {ingressClassName: x}
 `
 	objs, err := diff.ParseManifests([]byte(stream))
 	if err != nil {
@@ -41,7 +41,7 @@ spec: {secretName: s}
 		t.Errorf("first object: want the typed ConfigMap, got %#v", objs[0])
 	}
 	if u, ok := objs[1].(*unstructured.Unstructured); !ok || u.GetName() != "b" {
-		t.Errorf("second object: want an unstructured Certificate, got %#v", objs[1])
+		t.Errorf("second object: want an unstructured Ingress (a kind esgen does not render), got %#v", objs[1])
 	}
 }
 

@@ -19,8 +19,8 @@ import (
 
 // Names esgen's render uses that the rendered objects carry.
 const (
-	labelVersion  = "app.kubernetes.io/version"
-	volumeData    = "elasticsearch-data"
+	labelVersion  = render.LabelVersion
+	volumeData    = render.DataVolume
 	configHashKey = render.ConfigHashAnnotation
 )
 
@@ -90,14 +90,7 @@ type group struct {
 	countRef, rolesRef, sizeRef, classRef, storageRef, nameRef, versionRef ref
 }
 
-func (g *group) holdsData() bool {
-	for _, r := range g.roles {
-		if r == esspec.RoleData || strings.HasPrefix(string(r), "data_") {
-			return true
-		}
-	}
-	return false
-}
+func (g *group) holdsData() bool { return esspec.RolesHoldData(g.roles) }
 
 func (g *group) masterEligible() bool { return slices.Contains(g.roles, esspec.RoleMaster) }
 
@@ -206,7 +199,7 @@ func specModel(c *esspec.Cluster, objs render.Objects) *model {
 			nodeSet:    ns.Name,
 			rack:       pg.Rack,
 			replicas:   pg.Replicas,
-			roles:      canonicalRoles(ns.Roles),
+			roles:      esspec.CanonicalRoles(ns.Roles),
 			storage:    specStorage(ns.Storage),
 			version:    version,
 			versionOK:  err == nil,
@@ -234,26 +227,14 @@ func objectIndex(objs render.Objects, obj *appsv1.StatefulSet) int {
 	return slices.IndexFunc(objs, func(o render.Object) bool { return o == render.Object(obj) })
 }
 
-// canonicalRoles orders roles as esspec.AllRoles does, as the role labels
-// of rendered pods come.
-func canonicalRoles(roles []esspec.Role) []esspec.Role {
-	var out []esspec.Role
-	for _, r := range esspec.AllRoles {
-		if slices.Contains(roles, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // specStorage mirrors how render stores a nodeSet's data.
 func specStorage(st esspec.Storage) storage {
-	switch {
-	case st.HostPath != "":
+	switch st.Kind() {
+	case esspec.StorageHostPath:
 		return storage{kind: "hostPath", hostPath: st.HostPath}
-	case st.EmptyDir != nil && *st.EmptyDir:
+	case esspec.StorageEmptyDir:
 		return storage{kind: "emptyDir"}
-	case st.Size != nil:
+	case esspec.StorageClaim:
 		size := st.Size.DeepCopy()
 		return storage{kind: "claim", size: &size, class: st.StorageClassName}
 	}

@@ -17,10 +17,6 @@ var upgradeFrom = map[int]esspec.Version{
 	9: {Major: 8, Minor: 18},
 }
 
-// lastMinor is the last minor of each major before the newest, the
-// stepping stone to upgrade through.
-var lastMinor = map[int]int{2: 4, 5: 6, 6: 8, 7: 17, 8: 19}
-
 // versionChange: Elasticsearch never goes back a version, and goes up one
 // major at a time, from that major's required minor.
 func versionChange(c *comparison) []Finding {
@@ -84,14 +80,16 @@ func upgradeSteps(from, to esspec.Version) []string {
 	cur := from
 	for major := nextMajor(from.Major); major <= to.Major; major = nextMajor(major) {
 		if r, ok := upgradeFrom[major]; ok && cur.Compare(r) < 0 {
-			last := esspec.Version{Major: cur.Major, Minor: lastMinor[cur.Major]}
+			minor, _ := esspec.LastMinor(cur.Major)
+			last := esspec.Version{Major: cur.Major, Minor: minor}
 			steps = append(steps, fmt.Sprintf("%d.%d (the last %d.x)", last.Major, last.Minor, last.Major))
 			cur = last
 		}
 		if major == to.Major {
 			steps = append(steps, to.String())
 		} else {
-			cur = esspec.Version{Major: major, Minor: lastMinor[major]}
+			minor, _ := esspec.LastMinor(major)
+			cur = esspec.Version{Major: major, Minor: minor}
 			steps = append(steps, fmt.Sprintf("%d.%d", cur.Major, cur.Minor))
 		}
 	}

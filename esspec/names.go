@@ -1,7 +1,10 @@
 package esspec
 
-// Generated object names. Every name esgen renders is built here, so that
-// validation checks exactly the names render uses.
+// Generated names of the Elasticsearch objects, whose length validation
+// checks: built here so that validation checks exactly the names render
+// uses. (Kibana's, the NetworkPolicy's and the Certificates' names are the
+// cluster name plus a short fixed suffix, within the limits whenever
+// these are.)
 
 // NodeSetName returns <cluster>-es-<nodeSet>: the nodeSet's
 // PodDisruptionBudget, and its StatefulSet and headless Service when no

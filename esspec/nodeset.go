@@ -51,12 +51,40 @@ func (ns *NodeSet) DedicatedMaster() bool {
 
 // HoldsData reports whether the nodes hold shards: the generic data role or any tier.
 func (ns *NodeSet) HoldsData() bool {
-	for _, r := range ns.Roles {
+	return RolesHoldData(ns.Roles)
+}
+
+// RolesHoldData reports whether roles include the generic data role or a
+// data tier.
+func RolesHoldData(roles []Role) bool {
+	for _, r := range roles {
 		if r == RoleData || strings.HasPrefix(string(r), "data_") {
 			return true
 		}
 	}
 	return false
+}
+
+// CanonicalRoles returns the known roles among roles in AllRoles' order,
+// the order esgen writes them in, so that reordering a spec's roles
+// changes nothing rendered.
+func CanonicalRoles(roles []Role) []Role {
+	var out []Role
+	for _, r := range AllRoles {
+		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RoleNames returns roles as strings.
+func RoleNames(roles []Role) []string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return s
 }
 
 // MemoryLimit returns the memory limit of the Elasticsearch container, or nil.
@@ -166,4 +194,38 @@ func DefaultHeap(memory resource.Quantity) int64 {
 	h := memory.Value() / 2
 	h -= h % mib
 	return min(h, DefaultHeapCap)
+}
+
+// On reports whether security is enabled; false while not defaulted.
+func (s *Security) On() bool {
+	return s.Enabled != nil && *s.Enabled
+}
+
+// HasIssuer reports whether a cert-manager issuer is named.
+func (t *TLS) HasIssuer() bool {
+	return t.IssuerRef != nil && t.IssuerRef.Name != ""
+}
+
+// StorageKind is where a nodeSet keeps its data.
+type StorageKind string
+
+// Storage kinds.
+const (
+	StorageClaim    StorageKind = "claim"
+	StorageHostPath StorageKind = "hostPath"
+	StorageEmptyDir StorageKind = "emptyDir"
+	StorageNone     StorageKind = ""
+)
+
+// Kind says where a defaulted, valid nodeSet keeps its data.
+func (st *Storage) Kind() StorageKind {
+	switch {
+	case st.HostPath != "":
+		return StorageHostPath
+	case st.EmptyDir != nil && *st.EmptyDir:
+		return StorageEmptyDir
+	case st.Size != nil:
+		return StorageClaim
+	}
+	return StorageNone
 }

@@ -35,7 +35,7 @@ const (
 // It never modifies c. A spec with errors must not be rendered; warnings
 // name risks the user may accept.
 func Validate(c *Cluster) (errs, warnings field.ErrorList) {
-	v := newValidation(c)
+	v := newChecker(c)
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
 		validTopology, validSystem, validNodeSets, atLeastOneMaster,
@@ -59,7 +59,7 @@ type checker struct {
 	versionOK bool
 }
 
-func newValidation(c *Cluster) *checker {
+func newChecker(c *Cluster) *checker {
 	v := &checker{c: c}
 	if ver, err := ParseVersion(c.Spec.Version); err == nil {
 		v.version, v.versionOK = ver, true
@@ -272,7 +272,7 @@ func validSecurity(v *checker) field.ErrorList {
 			errs = append(errs, field.Invalid(path.Child("elasticPasswordSecret"), sec.ElasticPasswordSecret,
 				"has no effect while security is disabled: set spec.security.enabled: true, or remove this field"))
 		}
-		if issuerSet(sec.TLS.IssuerRef) {
+		if sec.TLS.HasIssuer() {
 			errs = append(errs, field.Invalid(path.Child("tls", "issuerRef"), sec.TLS.IssuerRef.Name,
 				"TLS is part of Elasticsearch security: set spec.security.enabled: true, or remove this field"))
 		}
@@ -285,15 +285,11 @@ func validSecurity(v *checker) field.ErrorList {
 		}
 		return append(errs, field.Forbidden(path.Child("enabled"), detail))
 	}
-	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !issuerSet(sec.TLS.IssuerRef) {
+	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !sec.TLS.HasIssuer() {
 		errs = append(errs, field.Required(path.Child("tls", "secretName"), fmt.Sprintf(
 			"security is enabled and the cluster has %d nodes: Elasticsearch requires TLS between nodes; name an existing Secret with tls.crt, tls.key and ca.crt, or set spec.security.enabled: false", nodes)))
 	}
 	return errs
-}
-
-func issuerSet(ref *IssuerRef) bool {
-	return ref != nil && ref.Name != ""
 }
 
 // validPatches checks what can be checked before kustomize runs; render

@@ -130,10 +130,7 @@ func validCount(ns *NodeSet, p *field.Path) field.ErrorList {
 func (v *checker) validRoles(ns *NodeSet, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	path := p.Child("roles")
-	known := make([]string, len(AllRoles))
-	for i, r := range AllRoles {
-		known[i] = string(r)
-	}
+	known := RoleNames(AllRoles)
 	seen := map[Role]bool{}
 	for j, role := range ns.Roles {
 		since, ok := RoleSince(role)
@@ -149,17 +146,9 @@ func (v *checker) validRoles(ns *NodeSet, p *field.Path) field.ErrorList {
 		seen[role] = true
 	}
 	if seen[RoleVotingOnly] && !seen[RoleMaster] {
-		errs = append(errs, field.Invalid(path, strings.Join(roleStrings(ns.Roles), ","), "voting_only nodes must also have the master role"))
+		errs = append(errs, field.Invalid(path, strings.Join(RoleNames(ns.Roles), ","), "voting_only nodes must also have the master role"))
 	}
 	return errs
-}
-
-func roleStrings(roles []Role) []string {
-	s := make([]string, len(roles))
-	for i, r := range roles {
-		s[i] = string(r)
-	}
-	return s
 }
 
 func (v *checker) validResources(ns *NodeSet, p *field.Path) field.ErrorList {

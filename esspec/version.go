@@ -2,6 +2,8 @@ package esspec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,7 +19,15 @@ type Version struct {
 var lastMinor = map[int]int{2: 4, 5: 6, 6: 8, 7: 17, 8: 19, 9: -1}
 
 // KnownMajors lists the Elasticsearch majors esgen knows, oldest first.
-var KnownMajors = []int{2, 5, 6, 7, 8, 9}
+var KnownMajors = slices.Sorted(maps.Keys(lastMinor))
+
+// LastMinor returns the last minor of a major line that has ended, the
+// stepping stone to the next major; false for the newest or an unknown
+// major.
+func LastMinor(major int) (int, bool) {
+	m, ok := lastMinor[major]
+	return m, ok && m >= 0
+}
 
 // ParseVersion parses a full x.y.z Elasticsearch version and checks that
 // its major and minor exist.

@@ -38,15 +38,21 @@ type CertificateSpec struct {
 
 // CertificateIssuerRef refers to a cert-manager issuer.
 type CertificateIssuerRef struct {
-	Name  string `json:"name"`
-	Kind  string `json:"kind,omitempty"`
+	// Name of the issuer.
+	Name string `json:"name"`
+	// Kind is Issuer or ClusterIssuer.
+	Kind string `json:"kind,omitempty"`
+	// Group is cert-manager.io.
 	Group string `json:"group,omitempty"`
 }
 
 // CertificatePrivateKey says how cert-manager generates the key.
 type CertificatePrivateKey struct {
-	Algorithm      string `json:"algorithm,omitempty"`
-	Size           int    `json:"size,omitempty"`
+	// Algorithm of the key, RSA.
+	Algorithm string `json:"algorithm,omitempty"`
+	// Size of the key in bits.
+	Size int `json:"size,omitempty"`
+	// RotationPolicy Always makes a new key at each renewal.
 	RotationPolicy string `json:"rotationPolicy,omitempty"`
 }
 
@@ -69,7 +75,7 @@ func (c *Certificate) DeepCopyObject() runtime.Object {
 // client Service in every spelling and every pod. A new key at each
 // renewal keeps a leaked key short-lived.
 func certificates(c *esspec.Cluster, groups []topology.Group) []Object {
-	if _, _, ok := bootstrap.CertSources(c); !ok || !bootstrap.IssuerSet(c) {
+	if _, _, ok := bootstrap.CertSources(c); !ok || !c.Spec.Security.TLS.HasIssuer() {
 		return nil
 	}
 	ns := c.Metadata.Namespace

@@ -39,37 +39,9 @@ func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, mounts []corev
 			Requests: ns.Resources.ContainerRequests(),
 			Limits:   ns.Resources.ContainerLimits(),
 		},
-		SecurityContext: containerSecurityContext(v, bootstrap.Capabilities(c)),
+		SecurityContext: bootstrap.SecurityContext(v, bootstrap.Capabilities(c)),
 		VolumeMounts:    mounts,
 	}
-}
-
-// containerSecurityContext drops every capability but those added back,
-// and forbids gaining privileges; the pod's context sets the user.
-func containerSecurityContext(v esspec.Version, add []corev1.Capability) *corev1.SecurityContext {
-	return &corev1.SecurityContext{
-		AllowPrivilegeEscalation: new(false),
-		RunAsNonRoot:             new(!v.ImageRunsAsRoot()),
-		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: add},
-	}
-}
-
-// toolContainer gives an init container that runs Elasticsearch's tools
-// the Elasticsearch container's security context, without the memory-lock
-// capabilities; nil stays nil.
-func toolContainer(c *esspec.Cluster, ctr *corev1.Container) *corev1.Container {
-	if ctr == nil {
-		return nil
-	}
-	v, _ := esspec.ParseVersion(c.Spec.Version)
-	var add []corev1.Capability
-	for _, cap := range bootstrap.Capabilities(c) {
-		if cap != "IPC_LOCK" && cap != "SYS_RESOURCE" {
-			add = append(add, cap)
-		}
-	}
-	ctr.SecurityContext = containerSecurityContext(v, add)
-	return ctr
 }
 
 // readinessProbe says the local node answers; it never asks for cluster
@@ -93,7 +65,7 @@ func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
 		probe.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(bootstrap.ReadinessPort)}
 		return probe
 	}
-	if sec := c.Spec.Security; sec.Enabled == nil || !*sec.Enabled {
+	if !c.Spec.Security.On() {
 		probe.HTTPGet = &corev1.HTTPGetAction{Path: "/", Port: intstr.FromString(portHTTP)}
 		return probe
 	}

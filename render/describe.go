@@ -82,13 +82,7 @@ func roleNames(ns *esspec.NodeSet) []string {
 	if ns.CoordinatingOnly() {
 		return []string{"coordinating"}
 	}
-	var names []string
-	for _, r := range esspec.AllRoles {
-		if ns.HasRole(r) {
-			names = append(names, string(r))
-		}
-	}
-	return names
+	return esspec.RoleNames(esspec.CanonicalRoles(ns.Roles))
 }
 
 func (d *describer) groups(b *strings.Builder) {
@@ -121,15 +115,16 @@ func quantity(rl corev1.ResourceList, name corev1.ResourceName) string {
 }
 
 func storage(st esspec.Storage) string {
-	switch {
-	case st.HostPath != "":
+	switch st.Kind() {
+	case esspec.StorageHostPath:
 		return "hostPath " + st.HostPath
-	case st.EmptyDir != nil && *st.EmptyDir:
+	case esspec.StorageEmptyDir:
 		return "emptyDir"
-	case st.Size != nil && st.StorageClassName != "":
+	case esspec.StorageClaim:
+		if st.StorageClassName == "" {
+			return st.Size.String() + " (default class)"
+		}
 		return st.Size.String() + " " + st.StorageClassName
-	case st.Size != nil:
-		return st.Size.String() + " (default class)"
 	}
 	return "-"
 }
@@ -156,7 +151,7 @@ func (d *describer) matrix(b *strings.Builder) {
 		}
 	}
 	var rows []string
-	for _, r := range append(roleStrings(esspec.AllRoles), "coordinating") {
+	for _, r := range append(esspec.RoleNames(esspec.AllRoles), "coordinating") {
 		if counts[r] != nil {
 			rows = append(rows, r)
 		}
@@ -185,14 +180,6 @@ func rackHeaders(columns []string) []string {
 		return []string{"ANY RACK"}
 	}
 	return columns
-}
-
-func roleStrings(roles []esspec.Role) []string {
-	s := make([]string, len(roles))
-	for i, r := range roles {
-		s[i] = string(r)
-	}
-	return s
 }
 
 func (d *describer) services(b *strings.Builder, services []*corev1.Service) {

@@ -72,7 +72,7 @@ func kibana(c *esspec.Cluster) []Object {
 				Requests: k.Resources.ContainerRequests(),
 				Limits:   k.Resources.ContainerLimits(),
 			},
-			SecurityContext: containerSecurityContext(v, nil),
+			SecurityContext: bootstrap.SecurityContext(v, nil),
 		}},
 	}
 	if _, http, ok := bootstrap.CertSources(c); ok {
@@ -130,7 +130,7 @@ func kibanaEnv(c *esspec.Cluster, v esspec.Version) []corev1.EnvVar {
 	}
 	env := []corev1.EnvVar{{Name: urlVar, Value: ElasticsearchURL(c)}}
 	sec := c.Spec.Security
-	if sec.Enabled == nil || !*sec.Enabled {
+	if !sec.On() {
 		return env
 	}
 	k := c.Spec.Kibana

@@ -13,8 +13,12 @@ const (
 	labelInstance  = "app.kubernetes.io/instance"
 	labelComponent = "app.kubernetes.io/component"
 	labelManagedBy = "app.kubernetes.io/managed-by"
-	labelVersion   = "app.kubernetes.io/version"
+	labelVersion   = LabelVersion
 )
+
+// LabelVersion carries the Elasticsearch version on every object and pod
+// (never in a selector: it changes on upgrade).
+const LabelVersion = "app.kubernetes.io/version"
 
 // Components of the cluster-wide objects; nodeSet objects use the nodeSet
 // name, and validation reserves these two so that they never clash.

@@ -33,7 +33,7 @@ func applyPatches(c *esspec.Cluster, objs Objects) (Objects, error) {
 	}
 	for i, p := range c.Spec.Patches {
 		path := field.NewPath("spec", "patches").Index(i)
-		patched, err := kustomize(current, &p)
+		patched, err := kustomize(before, &p)
 		if err != nil {
 			return nil, invalidPatch(path, &p, "kustomize refused it: "+err.Error())
 		}
@@ -65,13 +65,9 @@ func invalidPatch(path *field.Path, p *esspec.Patch, detail string) error {
 	return &esspec.InvalidError{Errors: field.ErrorList{field.Invalid(path, target, detail)}}
 }
 
-// kustomize runs a kustomization whose only resource is objs, with one
-// patch, and returns the objects it builds, in the same order.
-func kustomize(objs Objects, patch *esspec.Patch) (Objects, error) {
-	stream, err := objs.YAML()
-	if err != nil {
-		return nil, err
-	}
+// kustomize runs a kustomization whose only resource is a stream of
+// objects, with one patch, and returns the objects it builds, in order.
+func kustomize(stream []byte, patch *esspec.Patch) (Objects, error) {
 	entry := map[string]any{"patch": patch.Patch}
 	if patch.Target != nil {
 		entry["target"] = patch.Target

@@ -47,7 +47,7 @@ func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.S
 // after creation, so nothing that changes on upgrade may be in them.
 func volumeClaimTemplates(c *esspec.Cluster, g *topology.Group) []corev1.PersistentVolumeClaim {
 	st := g.NodeSet.Storage
-	if st.Size == nil || st.HostPath != "" || (st.EmptyDir != nil && *st.EmptyDir) {
+	if st.Kind() != esspec.StorageClaim {
 		return nil
 	}
 	claim := corev1.PersistentVolumeClaim{
@@ -85,8 +85,8 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 	for _, init := range []*corev1.Container{
 		bootstrap.SysctlInitContainer(c),
 		bootstrap.DataPermissionsContainer(c, ns, dataMount),
-		toolContainer(c, bootstrap.PluginsContainer(c, ns, pluginsInitMounts())),
-		toolContainer(c, bootstrap.KeystoreContainer(c, keystoreInitMounts(c))),
+		bootstrap.PluginsContainer(c, ns, pluginsInitMounts()),
+		bootstrap.KeystoreContainer(c, keystoreInitMounts(c)),
 	} {
 		if init != nil {
 			inits = append(inits, *init)

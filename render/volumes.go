@@ -10,9 +10,12 @@ import (
 	"github.com/esgen/esgen/topology"
 )
 
+// DataVolume names the data volume and the StatefulSets' claim template.
+const DataVolume = "elasticsearch-data"
+
 // Volume names.
 const (
-	volumeData           = "elasticsearch-data"
+	volumeData           = DataVolume
 	volumeConfig         = "config"
 	volumeCerts          = "certs"
 	volumeTransportCerts = "certs-transport"
@@ -65,12 +68,12 @@ func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
 	for _, cv := range certVolumes(c) {
 		vols = append(vols, secretVolume(cv.name, cv.src.Secret))
 	}
-	switch st := ns.Storage; {
-	case st.HostPath != "":
+	switch st := ns.Storage; st.Kind() {
+	case esspec.StorageHostPath:
 		vols = append(vols, corev1.Volume{Name: volumeData, VolumeSource: corev1.VolumeSource{
 			HostPath: &corev1.HostPathVolumeSource{Path: st.HostPath, Type: new(corev1.HostPathDirectoryOrCreate)},
 		}})
-	case st.EmptyDir != nil && *st.EmptyDir:
+	case esspec.StorageEmptyDir:
 		vols = append(vols, emptyDir(volumeData))
 	}
 	if len(bootstrap.Plugins(c, ns)) > 0 {

@@ -22,7 +22,7 @@ func (objs Objects) YAML() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteYAML writes the YAML stream of YAML to w.
+// WriteYAML writes the objects' YAML stream (see YAML) to w.
 func (objs Objects) WriteYAML(w io.Writer) error {
 	for i, obj := range objs {
 		doc, err := MarshalObject(obj)

@@ -149,19 +149,12 @@ func specArg(positional []string) (string, error) {
 // loadSpec reads, defaults and validates a spec, printing every problem
 // and warning to stderr. It returns errReported when the spec is invalid.
 func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
-	name, r := path, e.stdin
-	if path == "-" {
-		name = "<stdin>"
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-			return nil, nil, errReported
-		}
-		defer f.Close()
-		r = f
+	r, err := e.open(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "error: %v\n", err)
+		return nil, nil, errReported
 	}
-	c, warnings, lines := prepare(name, r)
+	c, warnings, lines := prepare(displayName(path), r)
 	for _, l := range lines {
 		fmt.Fprintln(e.stderr, l)
 	}
@@ -169,6 +162,19 @@ func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
 		return nil, nil, errReported
 	}
 	return c, warnings, nil
+}
+
+// open returns what a SPEC argument holds: stdin for -, else the file,
+// read whole (a spec is small, and Load reads no further than its limit).
+func (e *env) open(path string) (io.Reader, error) {
+	if path == "-" {
+		return e.stdin, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(data), nil
 }
 
 // prepare loads, defaults and validates one spec and returns it (nil when

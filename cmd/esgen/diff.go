@@ -160,14 +160,13 @@ func (e *env) diffSide(path string, rendered bool) (loadedSide, error) {
 		}
 		return loadedSide{side: side}, nil
 	}
-	// A spec: loadSpec reports its problems as render and validate do.
-	from := e
-	if path == "-" {
-		from = &env{stdin: bytes.NewReader(data), stdout: e.stdout, stderr: e.stderr}
+	// A spec: its problems print as render and validate print them.
+	c, _, lines := prepare(name, bytes.NewReader(data))
+	for _, l := range lines {
+		fmt.Fprintln(e.stderr, l)
 	}
-	c, _, err := from.loadSpec(path)
-	if err != nil {
-		return loadedSide{}, err
+	if c == nil {
+		return loadedSide{}, errReported
 	}
 	side, err := diff.SpecSide(c)
 	if err != nil {

@@ -4,13 +4,17 @@
 //
 // Usage:
 //
-//	esgen render SPEC            print the cluster's manifests (SPEC may be - for stdin)
+//	esgen render SPEC [-o DIR]   print (or write) the cluster's manifests; SPEC may be - for stdin
+//	esgen render SPEC... -o DIR  render many specs in parallel
 //	esgen validate SPEC          report errors and warnings [--strict] [-o yaml]
 //	esgen describe SPEC          print the layout: placement groups, racks, Services
+//	esgen check SPEC             Elasticsearch's bootstrap checks against the pods [-o json]
+//	esgen diff OLD NEW           what applying NEW over OLD does to a running cluster
 //	esgen schema                 print the spec's JSON Schema
 //	esgen version                print esgen's version
 //
-// Exit status: 0 ok, 1 invalid input, 2 usage error.
+// Exit status: 0 ok, 1 invalid input (a failing check, an unsafe diff),
+// 2 usage error.
 package main
 
 import "os"

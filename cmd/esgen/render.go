@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,14 +25,20 @@ const (
 // renderError prints the errors render returns for a valid spec (a patch
 // that fails, a ConfigMap too large) like validation errors, with lines.
 func (e *env) renderError(path string, c *esspec.Cluster, err error) error {
-	var invalid *esspec.InvalidError
-	if !errors.As(err, &invalid) {
-		return err
-	}
-	for _, l := range errorLines(displayName(path), c, invalid.Errors) {
+	for _, l := range renderErrorLines(displayName(path), c, err) {
 		fmt.Fprintln(e.stderr, l)
 	}
 	return errReported
+}
+
+// renderErrorLines formats an error of render: an *esspec.InvalidError
+// field by field, with lines; anything else as it is.
+func renderErrorLines(name string, c *esspec.Cluster, err error) []string {
+	var invalid *esspec.InvalidError
+	if errors.As(err, &invalid) {
+		return errorLines(name, c, invalid.Errors)
+	}
+	return []string{fmt.Sprintf("error: %s: %v", name, err)}
 }
 
 func cmdRender(e *env, args []string) error {
@@ -143,25 +147,18 @@ type rendered struct {
 
 // renderOne prepares and renders one spec without printing.
 func (e *env) renderOne(path string) rendered {
-	name, r := displayName(path), io.Reader(e.stdin)
-	if path != "-" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return rendered{lines: []string{"error: " + err.Error()}}
-		}
-		r = bytes.NewReader(data)
+	r, err := e.open(path)
+	if err != nil {
+		return rendered{lines: []string{"error: " + err.Error()}}
 	}
+	name := displayName(path)
 	c, _, lines := prepare(name, r)
 	if c == nil {
 		return rendered{lines: lines}
 	}
 	objs, err := render.Render(c)
-	var invalid *esspec.InvalidError
-	switch {
-	case errors.As(err, &invalid):
-		return rendered{lines: append(lines, errorLines(name, c, invalid.Errors)...)}
-	case err != nil:
-		return rendered{lines: append(lines, fmt.Sprintf("error: %s: %v", name, err))}
+	if err != nil {
+		return rendered{lines: append(lines, renderErrorLines(name, c, err)...)}
 	}
 	return rendered{cluster: c, objs: objs, lines: lines}
 }
