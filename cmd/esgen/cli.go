@@ -164,17 +164,28 @@ func (e *env) loadSpec(path string) (*esspec.Cluster, field.ErrorList, error) {
 	return c, warnings, nil
 }
 
-// open returns what a SPEC argument holds: stdin for -, else the file,
-// read whole (a spec is small, and Load reads no further than its limit).
+// open returns what a SPEC argument holds: stdin for -, else the file's
+// first esspec.MaxSpecBytes+1 bytes, enough for Load to refuse a larger
+// one without reading a huge file (or /dev/zero) into memory.
 func (e *env) open(path string) (io.Reader, error) {
 	if path == "-" {
 		return e.stdin, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, esspec.MaxSpecBytes+1)
 	if err != nil {
 		return nil, err
 	}
 	return bytes.NewReader(data), nil
+}
+
+// readLimited reads at most limit bytes of a file.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // prepare loads, defaults and validates one spec and returns it (nil when

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/esgen/esgen/diff"
@@ -192,10 +191,22 @@ func (d *dropWarnings) Write(p []byte) (int, error) {
 	return d.w.Write(p)
 }
 
-// readInput reads a file, or stdin for -, whole.
+// maxInputBytes bounds what diff reads of one side: a spec, or a file of
+// rendered manifests, which may be many times a spec's size.
+const maxInputBytes = esspec.MaxSpecBytes * 16
+
+// readInput reads a file, or stdin for -, whole; one larger than
+// maxInputBytes is an error, never read into memory.
 func (e *env) readInput(path string) ([]byte, error) {
+	var data []byte
+	var err error
 	if path == "-" {
-		return io.ReadAll(io.LimitReader(e.stdin, esspec.MaxSpecBytes*16))
+		data, err = io.ReadAll(io.LimitReader(e.stdin, maxInputBytes+1))
+	} else {
+		data, err = readLimited(path, maxInputBytes+1)
 	}
-	return os.ReadFile(path)
+	if err == nil && len(data) > maxInputBytes {
+		err = fmt.Errorf("%s is larger than %d bytes", displayName(path), maxInputBytes)
+	}
+	return data, err
 }

@@ -68,3 +68,34 @@ func TestHostileInput(t *testing.T) {
 		})
 	}
 }
+
+// TestEndlessInput: a file that never ends is refused after its first
+// bytes past the size limit, by every command, instead of being read
+// into memory.
+func TestEndlessInput(t *testing.T) {
+	const endless = "/dev/zero"
+	if _, err := os.Stat(endless); err != nil {
+		t.Skipf("no %s here", endless)
+	}
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(spec, []byte(hostileHead+"metadata: {name: logs}\nspec: {version: 8.19.20, nodeSets: [{name: a, count: 1}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"render", endless}, `^error: /dev/zero: spec is larger than 1048576 bytes`},
+		{[]string{"validate", endless}, `^error: /dev/zero: spec is larger than 1048576 bytes`},
+		{[]string{"render", endless, "-o", t.TempDir()}, `^error: /dev/zero: spec is larger than 1048576 bytes`},
+		{[]string{"diff", endless, spec}, `^error: /dev/zero is larger than 16777216 bytes`},
+		{[]string{"diff", "--rendered", spec, endless}, `^error: /dev/zero is larger than 16777216 bytes`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tc.cmd, nil, &stdout, &stderr)
+		if code != exitInvalid || stdout.Len() > 0 || !regexp.MustCompile("(?m)"+tc.want).Match(stderr.Bytes()) {
+			t.Errorf("esgen %s: exit %d, stdout %d bytes, stderr:\n%s\nwant exit 1, no stdout, stderr matching %s",
+				strings.Join(tc.cmd, " "), code, stdout.Len(), stderr.String(), tc.want)
+		}
+	}
+}
