@@ -10,7 +10,6 @@ import (
 
 	"github.com/esgen/esgen/diff"
 	"github.com/esgen/esgen/esspec"
-	"github.com/esgen/esgen/render"
 )
 
 // baseSpec is a formed production cluster: 3 dedicated masters, 6 data
@@ -401,19 +400,7 @@ func TestRenderedInput(t *testing.T) {
 // manifestSide renders a spec to YAML and reads it back as manifests.
 func manifestSide(t *testing.T, c *esspec.Cluster) diff.Side {
 	t.Helper()
-	objs, err := render.Render(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := objs.YAML()
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := diff.ParseManifests(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	side, err := diff.ManifestSide(parsed)
+	side, err := diff.ManifestSide(renderObjects(t, c))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func joinRefs(refs []ref) string {
 
 // storage is where a group keeps its data.
 type storage struct {
-	kind     string // claim, emptyDir, hostPath, or none
+	kind     esspec.StorageKind
 	size     *resource.Quantity
 	class    string
 	hostPath string
@@ -231,14 +231,14 @@ func objectIndex(objs render.Objects, obj *appsv1.StatefulSet) int {
 func specStorage(st esspec.Storage) storage {
 	switch st.Kind() {
 	case esspec.StorageHostPath:
-		return storage{kind: "hostPath", hostPath: st.HostPath}
+		return storage{kind: esspec.StorageHostPath, hostPath: st.HostPath}
 	case esspec.StorageEmptyDir:
-		return storage{kind: "emptyDir"}
+		return storage{kind: esspec.StorageEmptyDir}
 	case esspec.StorageClaim:
 		size := st.Size.DeepCopy()
-		return storage{kind: "claim", size: &size, class: st.StorageClassName}
+		return storage{kind: esspec.StorageClaim, size: &size, class: st.StorageClassName}
 	}
-	return storage{kind: "none"}
+	return storage{kind: esspec.StorageNone}
 }
 
 // objectModel builds the model of rendered objects: the Elasticsearch
@@ -308,7 +308,7 @@ func objectGroup(objs render.Objects, sts *appsv1.StatefulSet) *group {
 		}
 	}
 	g.storage = objectStorage(sts)
-	if g.storage.kind != "claim" {
+	if g.storage.kind != esspec.StorageClaim {
 		g.storageRef = stsRef(sts.Name, "spec.template.spec.volumes[name="+volumeData+"]")
 	}
 	g.version, g.versionRef, g.versionOK = objectVersion(sts)
@@ -351,7 +351,7 @@ func objectStorage(sts *appsv1.StatefulSet) storage {
 		if claim.Name != volumeData {
 			continue
 		}
-		st := storage{kind: "claim"}
+		st := storage{kind: esspec.StorageClaim}
 		if q, ok := claim.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
 			st.size = &q
 		}
@@ -364,12 +364,12 @@ func objectStorage(sts *appsv1.StatefulSet) storage {
 		switch {
 		case v.Name != volumeData:
 		case v.HostPath != nil:
-			return storage{kind: "hostPath", hostPath: v.HostPath.Path}
+			return storage{kind: esspec.StorageHostPath, hostPath: v.HostPath.Path}
 		case v.EmptyDir != nil:
-			return storage{kind: "emptyDir"}
+			return storage{kind: esspec.StorageEmptyDir}
 		}
 	}
-	return storage{kind: "none"}
+	return storage{kind: esspec.StorageNone}
 }
 
 func findStatefulSet(objs render.Objects, namespace, name string) *appsv1.StatefulSet {

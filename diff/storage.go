@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/esgen/esgen/esspec"
 )
 
 // mutableStatefulSetFields are the spec fields of a StatefulSet that
@@ -135,7 +137,7 @@ func storageSize(c *comparison) []Finding {
 		var from, to string
 		for _, g := range c.new.groupsOf(name) {
 			o := c.old.group(g.key)
-			if o == nil || o.storage.kind != "claim" || g.storage.kind != "claim" || o.storage.size == nil || g.storage.size == nil {
+			if o == nil || o.storage.kind != esspec.StorageClaim || g.storage.kind != esspec.StorageClaim || o.storage.size == nil || g.storage.size == nil {
 				continue
 			}
 			switch o.storage.size.Cmp(*g.storage.size) {
@@ -190,12 +192,12 @@ func sizeRefs(groups []*group) []ref {
 
 func describeStorage(st storage) string {
 	switch st.kind {
-	case "hostPath":
+	case esspec.StorageHostPath:
 		return "hostPath " + st.hostPath
-	case "none":
+	case esspec.StorageNone:
 		return "the container's own file system"
 	}
-	return st.kind
+	return string(st.kind)
 }
 
 // dataVolumeReplaced: a data directory that moves to another host
@@ -207,7 +209,7 @@ func dataVolumeReplaced(c *comparison) []Finding {
 		var from, to storage
 		for _, g := range c.new.groupsOf(name) {
 			o := c.old.group(g.key)
-			if o == nil || g.replicas == 0 || o.storage.kind == "claim" || g.storage.kind == "claim" ||
+			if o == nil || g.replicas == 0 || o.storage.kind == esspec.StorageClaim || g.storage.kind == esspec.StorageClaim ||
 				(o.storage.kind == g.storage.kind && o.storage.hostPath == g.storage.hostPath) {
 				continue
 			}

@@ -11,11 +11,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
@@ -162,51 +158,6 @@ func checkProperties(t *testing.T, seed uint64) {
 	for _, problem := range nameProblems(m) {
 		t.Error(problem)
 	}
-}
-
-// decodeStrict mirrors decodeManifest without its re-encoding of each
-// document (which the example tests check), to keep 500 specs quick under
-// the race detector: every document must decode strictly (no unknown or
-// duplicate field) into the typed object of its kind.
-func decodeStrict(t *testing.T, stream []byte) manifest {
-	t.Helper()
-	var m manifest
-	for i, doc := range splitDocs(stream) {
-		var tm metav1.TypeMeta
-		if err := yaml.Unmarshal(doc, &tm); err != nil {
-			t.Fatalf("document %d: %v", i, err)
-		}
-		var err error
-		switch tm.APIVersion + "/" + tm.Kind {
-		case "v1/ConfigMap":
-			m.configMaps = append(m.configMaps, corev1.ConfigMap{})
-			err = yaml.UnmarshalStrict(doc, &m.configMaps[len(m.configMaps)-1])
-		case "v1/Service":
-			m.services = append(m.services, corev1.Service{})
-			err = yaml.UnmarshalStrict(doc, &m.services[len(m.services)-1])
-		case "policy/v1/PodDisruptionBudget":
-			m.pdbs = append(m.pdbs, policyv1.PodDisruptionBudget{})
-			err = yaml.UnmarshalStrict(doc, &m.pdbs[len(m.pdbs)-1])
-		case "apps/v1/StatefulSet":
-			m.statefulSets = append(m.statefulSets, appsv1.StatefulSet{})
-			err = yaml.UnmarshalStrict(doc, &m.statefulSets[len(m.statefulSets)-1])
-		case "apps/v1/Deployment":
-			m.deployments = append(m.deployments, appsv1.Deployment{})
-			err = yaml.UnmarshalStrict(doc, &m.deployments[len(m.deployments)-1])
-		case "networking.k8s.io/v1/NetworkPolicy":
-			m.networkPolicies = append(m.networkPolicies, networkingv1.NetworkPolicy{})
-			err = yaml.UnmarshalStrict(doc, &m.networkPolicies[len(m.networkPolicies)-1])
-		case "cert-manager.io/v1/Certificate":
-			m.certificates = append(m.certificates, render.Certificate{})
-			err = yaml.UnmarshalStrict(doc, &m.certificates[len(m.certificates)-1])
-		default:
-			t.Fatalf("document %d: unexpected kind %s %s", i, tm.APIVersion, tm.Kind)
-		}
-		if err != nil {
-			t.Fatalf("document %d (%s): strict decode: %v", i, tm.Kind, err)
-		}
-	}
-	return m
 }
 
 // specYAML writes a spec as a user would: YAML, without the nulls of

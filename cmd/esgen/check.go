@@ -13,16 +13,12 @@ import (
 func cmdCheck(e *env, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	output := fs.String("o", "", "output format: json")
-	positional, err := parseArgs(fs, args)
+	path, err := parseSpecArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	path, err := specArg(positional)
-	if err != nil {
+	if err := checkOutput(*output, "json"); err != nil {
 		return err
-	}
-	if *output != "" && *output != "json" {
-		return &usageError{fmt.Sprintf("unknown output format %q: want json", *output)}
 	}
 	c, _, err := e.loadSpec(path)
 	if err != nil {

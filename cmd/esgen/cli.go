@@ -135,8 +135,13 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// specArg returns the single SPEC argument.
-func specArg(positional []string) (string, error) {
+// parseSpecArgs parses the flags of a command that takes one SPEC, and
+// returns that SPEC.
+func parseSpecArgs(fs *flag.FlagSet, args []string) (string, error) {
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
 	switch len(positional) {
 	case 1:
 		return positional[0], nil
@@ -144,6 +149,15 @@ func specArg(positional []string) (string, error) {
 		return "", &usageError{"missing SPEC (a file, or - for stdin)"}
 	}
 	return "", &usageError{fmt.Sprintf("want one SPEC, got %d: %s", len(positional), strings.Join(positional, " "))}
+}
+
+// checkOutput refuses an -o value other than the one format a command
+// prints besides its default.
+func checkOutput(got, want string) error {
+	if got != "" && got != want {
+		return &usageError{fmt.Sprintf("unknown output format %q: want %s", got, want)}
+	}
+	return nil
 }
 
 // loadSpec reads, defaults and validates a spec, printing every problem
@@ -244,11 +258,7 @@ func location(file string, line int, fieldPath, detail string) string {
 }
 
 func cmdDescribe(e *env, args []string) error {
-	positional, err := parseArgs(flag.NewFlagSet("describe", flag.ContinueOnError), args)
-	if err != nil {
-		return err
-	}
-	path, err := specArg(positional)
+	path, err := parseSpecArgs(flag.NewFlagSet("describe", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
@@ -268,16 +278,12 @@ func cmdValidate(e *env, args []string) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	output := fs.String("o", "", "print the defaulted spec: yaml")
-	positional, err := parseArgs(fs, args)
+	path, err := parseSpecArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	path, err := specArg(positional)
-	if err != nil {
+	if err := checkOutput(*output, "yaml"); err != nil {
 		return err
-	}
-	if *output != "" && *output != "yaml" {
-		return &usageError{fmt.Sprintf("unknown output format %q: want yaml", *output)}
 	}
 	c, warnings, err := e.loadSpec(path)
 	if err != nil {

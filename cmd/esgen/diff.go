@@ -64,8 +64,8 @@ func cmdDiff(e *env, args []string) error {
 	if positional[0] == "-" && positional[1] == "-" {
 		return &usageError{"only one of OLD and NEW can be - (stdin)"}
 	}
-	if *output != "" && *output != "json" {
-		return &usageError{fmt.Sprintf("unknown output format %q: want json", *output)}
+	if err := checkOutput(*output, "json"); err != nil {
+		return err
 	}
 	threshold, err := diff.ParseSeverity(*failOn)
 	if err != nil {
