@@ -53,8 +53,9 @@ func TestNodeSettings(t *testing.T) {
 		want    string
 	}{
 		{
-			name: "7.8 writes one boolean per role the version has", version: "7.8.1",
-			roles: []esspec.Role{"data", "ingest"},
+			name: "7.8 writes one boolean per role the version has; memory lock when asked", version: "7.8.1",
+			mutate: func(c *esspec.Cluster) { c.Spec.System.MemoryLock = new(true) },
+			roles:  []esspec.Role{"data", "ingest"},
 			want: `bootstrap.memory_lock: true
 cluster.name: logs
 discovery.seed_hosts:
@@ -75,8 +76,7 @@ xpack.security.enabled: false
 		{
 			name: "7.2 has no voting_only, transform or remote_cluster_client", version: "7.2.1",
 			roles: []esspec.Role{"master"},
-			want: `bootstrap.memory_lock: true
-cluster.name: logs
+			want: `cluster.name: logs
 discovery.seed_hosts:
 - logs-es-discovery
 network.host: 0.0.0.0
@@ -93,8 +93,7 @@ xpack.security.enabled: false
 			name: "7.9 writes node.roles in canonical order, with the system call filter off", version: "7.9.3",
 			mutate: func(c *esspec.Cluster) { c.Spec.System.SystemCallFilter = new(false) },
 			roles:  []esspec.Role{"ingest", "data", "master"},
-			want: `bootstrap.memory_lock: true
-bootstrap.system_call_filter: false
+			want: `bootstrap.system_call_filter: false
 cluster.name: logs
 discovery.seed_hosts:
 - logs-es-discovery
@@ -228,6 +227,7 @@ func TestSysctlInitContainer(t *testing.T) {
 func TestEnvAndCapabilities(t *testing.T) {
 	c := spec(t, "8.19.20", func(c *esspec.Cluster) {
 		c.Spec.Security = esspec.Security{Enabled: new(true), ElasticPasswordSecret: "pw"}
+		c.Spec.System.MemoryLock = new(true)
 	}, nodeSet("a", 1, "master"))
 	c.Spec.NodeSets[0].Heap = "4g"
 	var names []string

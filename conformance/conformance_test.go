@@ -318,10 +318,10 @@ func TestEveryKindIsValidated(t *testing.T) {
 		{
 			name: "PodDisruptionBudget with a negative maxUnavailable",
 			breaks: func(t *testing.T, objs render.Objects) {
-				pdb := object[*policyv1.PodDisruptionBudget](t, objs, "shop-es-data")
+				pdb := object[*policyv1.PodDisruptionBudget](t, objs, "shop-es-stateful")
 				pdb.Spec.MaxUnavailable = new(intstr.FromInt32(-1))
 			},
-			want: []wantFinding{{object: "PodDisruptionBudget/shop-es-data", errors: field.ErrorList{
+			want: []wantFinding{{object: "PodDisruptionBudget/shop-es-stateful", errors: field.ErrorList{
 				field.Invalid(field.NewPath("spec", "maxUnavailable"), int64(-1), ""),
 			}}},
 		},

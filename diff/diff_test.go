@@ -316,7 +316,7 @@ func cases(t *testing.T) []testCase {
 				restarts("spec.version", "master", "coordinating", "data")...)},
 		{name: "2.x to 5.x", old: spec(t, ancient), new: spec(t, ancient, version("5.6.16")),
 			want: append([]want{{diff.Unsafe, "upgrade-path", "spec.version"}},
-				restarts("spec.version", "master", "data")...)},
+				restarts("spec.system.memoryLock, spec.version", "master", "data")...)},
 		{name: "minor upgrade", old: spec(t, b, version("8.18.8")), new: spec(t, b),
 			want: restarts("spec.version", "master", "coordinating", "data")},
 		{name: "6.8 masters 3 to 5", old: spec(t, legacy), new: spec(t, legacy, count(0, 5)),

@@ -37,6 +37,9 @@ func SetDefaults(c *Cluster) {
 	}
 	setTopologyDefaults(&s.Topology, s.Profile)
 	setSystemDefaults(&s.System, s.PodSecurity)
+	if s.System.MemoryLock == nil && versionErr == nil {
+		s.System.MemoryLock = new(memoryLockByDefault(version, s.PodSecurity))
+	}
 	if s.Bootstrap.InitialMasterNodes == nil {
 		s.Bootstrap.InitialMasterNodes = new(true)
 	}
@@ -76,16 +79,23 @@ func setTopologyDefaults(t *Topology, profile Profile) {
 	}
 }
 
+// memoryLockByDefault: memory lock is on by default only where it works
+// without help from the node: 2.x starts as root, which IPC_LOCK lets lock
+// the heap, under the privileged level (baseline forbids IPC_LOCK). From
+// 5.x the elasticsearch user (uid 1000) gets no ambient capabilities, so
+// locking needs the node's runtime to give an unlimited memlock limit;
+// without it the memory lock bootstrap check stops every node of a
+// multi-node cluster. Users whose nodes give it opt in.
+func memoryLockByDefault(v Version, level PodSecurityLevel) bool {
+	return v.ImageRunsAsRoot() && level == PodSecurityPrivileged
+}
+
 func setSystemDefaults(sys *System, level PodSecurityLevel) {
-	// The sysctl init container is privileged and memory lock adds
-	// capabilities that baseline forbids, so both default to on only
-	// where the pod security level allows them.
+	// The sysctl init container is privileged, so it defaults to on only
+	// where the pod security level allows it.
 	privileged := level == PodSecurityPrivileged
 	if sys.SysctlInitContainer == nil {
 		sys.SysctlInitContainer = new(privileged)
-	}
-	if sys.MemoryLock == nil {
-		sys.MemoryLock = new(privileged)
 	}
 	if sys.MaxMapCount == 0 {
 		sys.MaxMapCount = DefaultMaxMapCount

@@ -79,7 +79,7 @@ spec:
     fileDescriptors: 65536
     initImage: busybox:1.36
     maxMapCount: 262144
-    memoryLock: true
+    memoryLock: false
     sysctlInitContainer: true
     systemCallFilter: true
   topology:
@@ -156,6 +156,30 @@ spec:
 				t.Errorf("SetDefaults is not idempotent:\n%s", cmp.Diff(got, again))
 			}
 		})
+	}
+}
+
+// TestMemoryLockDefault: memory lock is on by default only where it
+// works without the node's help: 2.x starts as root, under privileged.
+func TestMemoryLockDefault(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		level   esspec.PodSecurityLevel
+		want    *bool
+	}{
+		{"2.4.6", esspec.PodSecurityPrivileged, new(true)},
+		{"2.4.6", esspec.PodSecurityBaseline, new(false)},
+		{"5.6.16", esspec.PodSecurityPrivileged, new(false)},
+		{"6.8.23", esspec.PodSecurityPrivileged, new(false)},
+		{"8.19.20", esspec.PodSecurityPrivileged, new(false)},
+		{"9.2.4", esspec.PodSecurityRestricted, new(false)},
+		{"8.x", esspec.PodSecurityPrivileged, nil}, // no version: validation reports it
+	} {
+		c := &esspec.Cluster{Spec: esspec.Spec{Version: tc.version, PodSecurity: tc.level}}
+		esspec.SetDefaults(c)
+		if diff := cmp.Diff(tc.want, c.Spec.System.MemoryLock); diff != "" {
+			t.Errorf("%s under %s: memoryLock (-want +got):\n%s", tc.version, tc.level, diff)
+		}
 	}
 }
 

@@ -59,7 +59,20 @@ const (
 	// master: the client Service's pool when there are no
 	// coordinating-only nodes.
 	LabelServesHTTP = "esgen.dev/serves-http"
+	// LabelStateful is "true" on master-eligible and data pods and
+	// "false" on the others: the two PodDisruptionBudgets select on it,
+	// so that each pod is under exactly one.
+	LabelStateful = "esgen.dev/stateful"
 )
+
+// StatefulBudgetName returns <cluster>-es-stateful, the
+// PodDisruptionBudget of every master-eligible and data pod of the
+// cluster, and StatelessBudgetName <cluster>-es-stateless, that of the
+// others.
+func StatefulBudgetName(cluster string) string { return cluster + "-es-stateful" }
+
+// StatelessBudgetName: see StatefulBudgetName.
+func StatelessBudgetName(cluster string) string { return cluster + "-es-stateless" }
 
 // SelectorLabels returns the labels that select the pods of one nodeSet.
 func SelectorLabels(cluster, nodeSet string) map[string]string {

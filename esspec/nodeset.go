@@ -49,6 +49,28 @@ func (ns *NodeSet) DedicatedMaster() bool {
 	return true
 }
 
+// Stateful reports whether the nodes hold state the cluster cannot lose
+// two copies of at once: master-eligible nodes (the cluster state and the
+// quorum) and data nodes (shards). At most one such pod of a cluster may be
+// disrupted at a time.
+func (ns *NodeSet) Stateful() bool {
+	return ns.MasterEligible() || ns.HoldsData()
+}
+
+// UpdateStrategyOf returns the update strategy of a nodeSet's
+// StatefulSets: spec.updateStrategy when set, else onDelete for
+// master-eligible and data nodeSets in production and rollingUpdate
+// otherwise.
+func (c *Cluster) UpdateStrategyOf(ns *NodeSet) UpdateStrategy {
+	if s := c.Spec.UpdateStrategy; s != "" {
+		return s
+	}
+	if c.Spec.Profile == ProfileProduction && ns.Stateful() {
+		return UpdateOnDelete
+	}
+	return UpdateRollingUpdate
+}
+
 // HoldsData reports whether the nodes hold shards: the generic data role or any tier.
 func (ns *NodeSet) HoldsData() bool {
 	return RolesHoldData(ns.Roles)

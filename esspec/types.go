@@ -54,6 +54,21 @@ const (
 	ProfileDevelopment Profile = "development"
 )
 
+// UpdateStrategy is how the StatefulSets replace pods whose template changed.
+type UpdateStrategy string
+
+// Update strategies.
+const (
+	// UpdateOnDelete renders updateStrategy OnDelete: kubectl apply
+	// changes templates and restarts nothing; a pod takes the new
+	// template when it is deleted (esgen rollout, a drain).
+	UpdateOnDelete UpdateStrategy = "onDelete"
+	// UpdateRollingUpdate renders updateStrategy RollingUpdate: each
+	// StatefulSet replaces its pods one at a time, highest ordinal first,
+	// as soon as the previous one is Ready; StatefulSets roll together.
+	UpdateRollingUpdate UpdateStrategy = "rollingUpdate"
+)
+
 // PodSecurityLevel is a Kubernetes Pod Security Standard level.
 type PodSecurityLevel string
 
@@ -90,6 +105,15 @@ type Spec struct {
 	ImagePullSecrets []string `json:"imagePullSecrets,omitempty"`
 	// Profile is production or development.
 	Profile Profile `json:"profile,omitempty" jsonschema:"enum=production,enum=development,default=production"`
+	// UpdateStrategy says what kubectl apply does to pods whose template
+	// changed: onDelete restarts nothing (esgen rollout restarts them
+	// safely), rollingUpdate lets each StatefulSet replace them one at a
+	// time. Empty: onDelete for master-eligible and data nodeSets in
+	// production, rollingUpdate for the others and in development.
+	UpdateStrategy UpdateStrategy `json:"updateStrategy,omitempty" jsonschema:"enum=onDelete,enum=rollingUpdate"`
+	// Disposable marks a development cluster whose data may be lost: esgen
+	// diff then reports restarts of nodes on emptyDir as disruptive, not unsafe.
+	Disposable bool `json:"disposable,omitempty"`
 	// Topology places pods on servers and racks.
 	Topology Topology `json:"topology,omitzero"`
 	// System holds what nodes and pods need for Elasticsearch's bootstrap checks.

@@ -39,7 +39,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
 		validTopology, validSystem, validNodeSets, atLeastOneMaster,
-		validSecurity, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
+		validSecurity, validRealms, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
 		validKibana, validPatches,
 	} {
 		errs = append(errs, check(v)...)
@@ -145,7 +145,15 @@ func validImage(v *checker) field.ErrorList {
 
 func validEnums(v *checker) field.ErrorList {
 	s := v.c.Spec
-	return slices.Concat(
+	var errs field.ErrorList
+	if s.UpdateStrategy != "" {
+		errs = oneOf(specPath.Child("updateStrategy"), s.UpdateStrategy, UpdateOnDelete, UpdateRollingUpdate)
+	}
+	if s.Disposable && s.Profile == ProfileProduction {
+		errs = append(errs, field.Forbidden(specPath.Child("disposable"),
+			"only a development cluster may be marked disposable: a production cluster keeps its data; remove this field, or set spec.profile: development"))
+	}
+	return slices.Concat(errs,
 		oneOf(specPath.Child("imagePullPolicy"), s.ImagePullPolicy, corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever),
 		oneOf(specPath.Child("profile"), s.Profile, ProfileProduction, ProfileDevelopment),
 		oneOf(specPath.Child("podSecurity"), s.PodSecurity, PodSecurityPrivileged, PodSecurityBaseline, PodSecurityRestricted),
@@ -288,6 +296,48 @@ func validSecurity(v *checker) field.ErrorList {
 	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !sec.TLS.HasIssuer() {
 		errs = append(errs, field.Required(path.Child("tls", "secretName"), fmt.Sprintf(
 			"security is enabled and the cluster has %d nodes: Elasticsearch requires TLS between nodes; name an existing Secret with tls.crt, tls.key and ca.crt, or set spec.security.enabled: false", nodes)))
+	}
+	return errs
+}
+
+// realmsPrefix starts every authentication realm setting.
+const realmsPrefix = "xpack.security.authc.realms."
+
+// validRealms: before 8.0, configuring any realm turns off the default
+// file and native realms (elastic/elasticsearch#69096 keeps them on from
+// 8.0). esgen's probes and esgen rollout authenticate in the file realm
+// (bootstrap.InternalUser), so a nodeSet that configures realms must
+// keep a file realm, or its pods never become ready.
+func validRealms(v *checker) field.ErrorList {
+	if !isTrue(v.c.Spec.Security.Enabled) || !v.versionOK || v.version.Major >= 8 || !v.version.BuiltInSecurity() {
+		return nil
+	}
+	var errs field.ErrorList
+	for i := range v.c.Spec.NodeSets {
+		flat, _ := FlattenSettings(v.c.Spec.NodeSets[i].Config)
+		var first string
+		file := false
+		for _, k := range slices.Sorted(maps.Keys(flat)) {
+			rest, ok := strings.CutPrefix(k, realmsPrefix)
+			if !ok {
+				continue
+			}
+			if first == "" {
+				first = k
+			}
+			// 7.x: xpack.security.authc.realms.file.<name>.*; 6.x:
+			// xpack.security.authc.realms.<name>.type: file.
+			file = file || strings.HasPrefix(rest, "file.") || (strings.HasSuffix(rest, ".type") && fmt.Sprint(flat[k]) == "file")
+		}
+		if first == "" || file {
+			continue
+		}
+		add := "xpack.security.authc.realms.file.file1.order: -100"
+		if v.version.Major < 7 {
+			add = "xpack.security.authc.realms.file1.type: file and xpack.security.authc.realms.file1.order: -100"
+		}
+		errs = append(errs, field.Invalid(nodeSetsPath.Index(i).Child("config").Key(first), first, fmt.Sprintf(
+			"before 8.0, configuring a realm turns off the default file realm, in which esgen's probes and esgen rollout authenticate: add %s", add)))
 	}
 	return errs
 }

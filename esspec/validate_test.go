@@ -430,6 +430,41 @@ func TestValidateErrors(t *testing.T) {
 		{"empty patch", func(c *esspec.Cluster) { c.Spec.Patches = []esspec.Patch{{Patch: " "}} }, field.ErrorList{
 			field.Required(field.NewPath("spec", "patches").Index(0).Child("patch"), "strategic-merge"),
 		}},
+		{"unknown update strategy", func(c *esspec.Cluster) { c.Spec.UpdateStrategy = "OnDelete" }, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "updateStrategy"), "OnDelete", nil),
+		}},
+		{"update strategies", func(c *esspec.Cluster) { c.Spec.UpdateStrategy = esspec.UpdateRollingUpdate }, nil},
+		{"disposable production cluster", func(c *esspec.Cluster) { c.Spec.Disposable = true }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "disposable"), "only a development cluster may be marked disposable"),
+		}},
+		{"disposable development cluster", func(c *esspec.Cluster) {
+			c.Spec.Profile, c.Spec.Disposable = esspec.ProfileDevelopment, true
+		}, nil},
+		{"7.x realms without a file realm", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.17.29"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap.ldap1.order": 0, "xpack.security.authc.realms.native.native1.order": 1}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("xpack.security.authc.realms.ldap.ldap1.order"), nil,
+				"add xpack.security.authc.realms.file.file1.order: -100"),
+		}},
+		{"7.x realms with a file realm", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.17.29"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap.ldap1.order": 0, "xpack.security.authc.realms.file.file1.order": -100}
+		}, nil},
+		{"6.x realms without a file realm", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap1.type": "ldap"}
+		}, field.ErrorList{
+			field.Invalid(nodeSet1.Child("config").Key("xpack.security.authc.realms.ldap1.type"), nil,
+				"add xpack.security.authc.realms.file1.type: file"),
+		}},
+		{"6.x realms with a file realm", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap1.type": "ldap", "xpack.security.authc.realms.f.type": "file"}
+		}, nil},
+		{"8.x keeps the file realm on beside others", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap.ldap1.order": 0}
+		}, nil},
 		{"bad toleration", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: "Exists", Value: "es"}}
 		}, field.ErrorList{

@@ -18,10 +18,12 @@ import (
 const maxConfigBytes = 1000 * 1000
 
 // nodeConfig is the elasticsearch.yml of one placement group and the hash
-// that rolls its pods when it changes.
+// that rolls its pods when it changes, and the cluster health its
+// master-eligible and data pods wait for at start (see startupProbe).
 type nodeConfig struct {
-	yaml []byte
-	hash string
+	yaml   []byte
+	hash   string
+	health topology.Health
 }
 
 // buildNodeConfig layers the group's settings: esgen's own, then
@@ -49,12 +51,25 @@ func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation
 	return nodeConfig{yaml: out, hash: hex.EncodeToString(sum[:])}, nil
 }
 
-// configMap holds a group's elasticsearch.yml.
+// HealthTargetKey is the key of a master or data group's ConfigMap that
+// holds the health its pods' startup probe waits for: green, or yellow
+// where the layout never gets green (topology.HealthTarget). It is read
+// at each probe from a directory mount, which follows the ConfigMap, so
+// that a layout change (a tier scaled to one node) reaches running pods
+// without changing their template, and restarts none.
+const HealthTargetKey = "health-target"
+
+// configMap holds a group's elasticsearch.yml, and for master and data
+// groups the health their pods wait for at start.
 func configMap(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *corev1.ConfigMap {
+	data := map[string]string{bootstrap.ConfigFile: string(cfg.yaml)}
+	if g.NodeSet.Stateful() {
+		data[HealthTargetKey] = string(cfg.health)
+	}
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: objectMeta(c, esspec.ConfigMapName(g.Name), groupLabels(c, g), nil),
-		Data:       map[string]string{bootstrap.ConfigFile: string(cfg.yaml)},
+		Data:       data,
 	}
 }
 

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/render"
+	"github.com/esgen/esgen/topology"
 )
 
 // forEachExample renders every example and hands its spec and decoded
@@ -94,15 +96,20 @@ func TestObjectOrder(t *testing.T) {
 			t.Errorf("objects out of order:\n got %v\nwant %v", es, sorted)
 		}
 		// One ConfigMap, headless Service and StatefulSet per nodeSet (and
-		// rack), one PDB per nodeSet, plus the discovery and http Services:
-		// nothing else.
+		// rack), the discovery and http Services, and one PDB for the
+		// master-eligible and data pods plus one for the others when there
+		// are any: nothing else.
 		n := len(c.Spec.NodeSets)
+		pdbs := 1
+		if slices.ContainsFunc(c.Spec.NodeSets, func(ns esspec.NodeSet) bool { return !ns.Stateful() }) {
+			pdbs = 2
+		}
 		groups := n * max(1, len(c.Spec.Topology.Racks))
 		services := len(m.services)
 		if c.Spec.Kibana.Count > 0 {
 			services--
 		}
-		if len(m.configMaps) != groups || len(m.pdbs) != n || len(m.statefulSets) != groups || services != groups+2 {
+		if len(m.configMaps) != groups || len(m.pdbs) != pdbs || len(m.statefulSets) != groups || services != groups+2 {
 			t.Errorf("got %d ConfigMaps, %d Services, %d PDBs, %d StatefulSets for %d nodeSets in %d groups",
 				len(m.configMaps), services, len(m.pdbs), len(m.statefulSets), n, groups)
 		}
@@ -127,8 +134,16 @@ func TestStatefulSetSelectors(t *testing.T) {
 					t.Errorf("%s: selector also matches the pods of %s", sts.Name, m.statefulSets[j].Name)
 				}
 			}
+			// Production master and data pods restart only when deleted
+			// (esgen rollout); the others roll on apply.
+			ns := nodeSetOf(t, c, sts)
+			strategy := appsv1.RollingUpdateStatefulSetStrategyType
+			if c.Spec.UpdateStrategy == esspec.UpdateOnDelete ||
+				(c.Spec.UpdateStrategy == "" && c.Spec.Profile == esspec.ProfileProduction && (ns.MasterEligible() || ns.HoldsData())) {
+				strategy = appsv1.OnDeleteStatefulSetStrategyType
+			}
 			if sts.Spec.ServiceName != sts.Name || sts.Spec.PodManagementPolicy != appsv1.ParallelPodManagement ||
-				sts.Spec.UpdateStrategy.Type != appsv1.RollingUpdateStatefulSetStrategyType {
+				sts.Spec.UpdateStrategy.Type != strategy {
 				t.Errorf("%s: serviceName %q, podManagementPolicy %q, updateStrategy %q", sts.Name,
 					sts.Spec.ServiceName, sts.Spec.PodManagementPolicy, sts.Spec.UpdateStrategy.Type)
 			}
@@ -147,6 +162,79 @@ func TestEachPodUnderExactlyOnePDB(t *testing.T) {
 			}
 			if len(under) != 1 {
 				t.Errorf("pods of %s are under %d PDBs %v, want exactly 1", sts.Name, len(under), under)
+			}
+		}
+	})
+}
+
+// TestOneBudgetForStatefulPods: one PDB selects every master-eligible
+// and data pod of the cluster, whatever its nodeSet or rack, and lets one
+// of them go at a time; the other pods have a budget of their own.
+func TestOneBudgetForStatefulPods(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		for _, pdb := range m.pdbs {
+			if mu := pdb.Spec.MaxUnavailable; mu == nil || mu.IntValue() != 1 || pdb.Spec.MinAvailable != nil {
+				t.Errorf("%s: maxUnavailable %v, minAvailable %v: want maxUnavailable 1", pdb.Name, mu, pdb.Spec.MinAvailable)
+			}
+		}
+		for _, sts := range m.statefulSets {
+			ns := nodeSetOf(t, c, &sts)
+			want := esspec.StatelessBudgetName(c.Metadata.Name)
+			if ns.MasterEligible() || ns.HoldsData() {
+				want = esspec.StatefulBudgetName(c.Metadata.Name)
+			}
+			for _, pdb := range m.pdbs {
+				if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(sts.Spec.Template.Labels)) && pdb.Name != want {
+					t.Errorf("pods of %s are under %s, want %s", sts.Name, pdb.Name, want)
+				}
+			}
+		}
+	})
+}
+
+// TestStartupProbeGatesStatefulPods: master-eligible and data pods wait
+// for the cluster's health at start, through a startup probe that never
+// kills the container; the other pods have none.
+func TestStartupProbeGatesStatefulPods(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		for _, sts := range m.statefulSets {
+			ns := nodeSetOf(t, c, &sts)
+			probe := sts.Spec.Template.Spec.Containers[0].StartupProbe
+			if !(ns.MasterEligible() || ns.HoldsData()) {
+				if probe != nil {
+					t.Errorf("%s: a startup probe on pods that hold no state", sts.Name)
+				}
+				continue
+			}
+			if probe == nil || probe.Exec == nil {
+				t.Fatalf("%s: no startup probe", sts.Name)
+			}
+			script := probe.Exec.Command[2]
+			// Green, or during a version upgrade yellow without moving
+			// shards, or yellow where the layout never gets green, which
+			// the probe reads from its ConfigMap.
+			wants := []string{"/_cluster/health", render.HealthGateOffFile, `*'"status":"green"'*) exit 0 ;;`,
+				render.ConfigMount + "/" + render.HealthTargetKey, "/_cat/nodes?h=version",
+				`*'"initializing_shards":0,'*`, `*'"relocating_shards":0,'*`}
+			target, _ := topology.HealthTarget(topology.Plan(c))
+			cm := m.configMaps[slices.IndexFunc(m.configMaps, func(cm corev1.ConfigMap) bool { return cm.Name == esspec.ConfigMapName(sts.Name) })]
+			if got := cm.Data[render.HealthTargetKey]; got != string(target) {
+				t.Errorf("%s: %s is %q, want %s", cm.Name, render.HealthTargetKey, got, target)
+			}
+			mounted := false
+			for _, vm := range sts.Spec.Template.Spec.Containers[0].VolumeMounts {
+				mounted = mounted || (vm.MountPath == render.ConfigMount && vm.SubPath == "")
+			}
+			if !mounted {
+				t.Errorf("%s: the ConfigMap is not mounted whole at %s, so the probe cannot follow it", sts.Name, render.ConfigMount)
+			}
+			for _, want := range wants {
+				if !strings.Contains(script, want) {
+					t.Errorf("%s: startup probe lacks %q:\n%s", sts.Name, want, script)
+				}
+			}
+			if probe.FailureThreshold != math.MaxInt32 {
+				t.Errorf("%s: startup probe failure threshold %d: a long recovery must not get the container killed", sts.Name, probe.FailureThreshold)
 			}
 		}
 	})

@@ -9,9 +9,11 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/topology"
 )
 
 // Describe writes a plain-text summary of what Render makes of a spec: the
@@ -25,12 +27,15 @@ func Describe(w io.Writer, c *esspec.Cluster) error {
 	}
 	var sets []*appsv1.StatefulSet
 	var services []*corev1.Service
+	var budgets []*policyv1.PodDisruptionBudget
 	for _, o := range objs {
 		switch o := o.(type) {
 		case *appsv1.StatefulSet:
 			sets = append(sets, o)
 		case *corev1.Service:
 			services = append(services, o)
+		case *policyv1.PodDisruptionBudget:
+			budgets = append(budgets, o)
 		}
 	}
 	d := describer{c: c, sets: sets}
@@ -39,6 +44,7 @@ func Describe(w io.Writer, c *esspec.Cluster) error {
 	d.groups(&b)
 	d.matrix(&b)
 	d.services(&b, services)
+	d.disruptions(&b, budgets)
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -88,14 +94,14 @@ func roleNames(ns *esspec.NodeSet) []string {
 func (d *describer) groups(b *strings.Builder) {
 	b.WriteString("\nPlacement groups\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATEFULSET\tRACK\tREPLICAS\tROLES\tHEAP\tCPU\tMEMORY\tSTORAGE")
+	fmt.Fprintln(tw, "STATEFULSET\tRACK\tREPLICAS\tROLES\tHEAP\tCPU\tMEMORY\tSTORAGE\tUPDATE")
 	for _, sts := range d.sets {
 		ns := d.nodeSet(sts)
 		rack := sts.Spec.Template.Labels[esspec.LabelRack]
 		limits := ns.Resources.ContainerLimits()
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", sts.Name, orDash(rack), *sts.Spec.Replicas,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", sts.Name, orDash(rack), *sts.Spec.Replicas,
 			strings.Join(roleNames(ns), ","), orDash(ns.Heap), quantity(limits, corev1.ResourceCPU),
-			quantity(limits, corev1.ResourceMemory), storage(ns.Storage))
+			quantity(limits, corev1.ResourceMemory), storage(ns.Storage), sts.Spec.UpdateStrategy.Type)
 	}
 	tw.Flush()
 }
@@ -228,4 +234,49 @@ func (d *describer) selects(selector map[string]string) string {
 		return "1 pod of " + withPods[0]
 	}
 	return fmt.Sprintf("%d pods of %s", pods, strings.Join(withPods, ", "))
+}
+
+// disruptions lists the PodDisruptionBudgets with the pods they hold,
+// and says what a restarted master or data pod waits for, and what
+// kubectl apply does to pods whose template changes.
+func (d *describer) disruptions(b *strings.Builder, budgets []*policyv1.PodDisruptionBudget) {
+	b.WriteString("\nDisruptions and restarts\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "BUDGET\tMAX UNAVAILABLE\tSELECTS")
+	for _, pdb := range budgets {
+		limit := "-"
+		if pdb.Spec.MaxUnavailable != nil {
+			limit = pdb.Spec.MaxUnavailable.String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", pdb.Name, limit, d.selects(pdb.Spec.Selector.MatchLabels))
+	}
+	tw.Flush()
+	var stateful, onDelete, rolling int32
+	for _, sts := range d.sets {
+		if ns := d.nodeSet(sts); ns.Stateful() {
+			stateful += *sts.Spec.Replicas
+		}
+		if sts.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType {
+			onDelete++
+		} else {
+			rolling++
+		}
+	}
+	if stateful == 1 {
+		b.WriteString("- The cluster has one master or data pod: its budget lets a drain evict it rather than block the server's maintenance, and the cluster is down until the pod is back.\n")
+	}
+	target, why := topology.HealthTarget(topology.Plan(d.c))
+	if target == topology.Green {
+		b.WriteString("- A restarted master or data pod is ready, and frees its budget, once the cluster is green again (during a version upgrade: yellow with no shard initializing or relocating).\n")
+	} else {
+		fmt.Fprintf(b, "- A restarted master or data pod is ready, and frees its budget, once the cluster is yellow or green: %s.\n", why)
+	}
+	switch {
+	case rolling == 0:
+		b.WriteString("- kubectl apply restarts no pod: esgen rollout restarts those whose template changed, one at a time.\n")
+	case onDelete == 0:
+		b.WriteString("- kubectl apply restarts the pods whose template changed: one pod at a time per StatefulSet, every StatefulSet at once.\n")
+	default:
+		b.WriteString("- kubectl apply restarts no master or data pod (esgen rollout does, one at a time); the other StatefulSets replace their changed pods at once, one pod at a time each.\n")
+	}
 }

@@ -59,8 +59,7 @@ func ExampleRender() {
 	// Service logs-es-discovery
 	// Service logs-es-http
 	// Service logs-es-master
-	// PodDisruptionBudget logs-es-data
-	// PodDisruptionBudget logs-es-master
+	// PodDisruptionBudget logs-es-stateful
 	// StatefulSet logs-es-master
 	//   heap: -Xms2g -Xmx2g
 	// StatefulSet logs-es-data
@@ -88,7 +87,6 @@ func ExampleObjects_YAML() {
 	// apiVersion: v1
 	// data:
 	//   elasticsearch.yml: |
-	//     bootstrap.memory_lock: true
 	//     cluster.name: logs
 	//     discovery.seed_hosts:
 	//     - logs-es-discovery
@@ -111,6 +109,7 @@ func ExampleObjects_YAML() {
 	//     xpack.security.transport.ssl.enabled: true
 	//     xpack.security.transport.ssl.key: certs/tls.key
 	//     xpack.security.transport.ssl.verification_mode: certificate
+	//   health-target: green
 	// kind: ConfigMap
 	// metadata:
 	//   labels:

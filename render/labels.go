@@ -25,6 +25,8 @@ const LabelVersion = "app.kubernetes.io/version"
 const (
 	componentDiscovery = "discovery"
 	componentHTTP      = "http"
+	// componentBudget labels both PodDisruptionBudgets.
+	componentBudget = "disruption-budget"
 )
 
 // objectLabels returns the labels of every object of the cluster: the
@@ -65,6 +67,7 @@ func podLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
 	if !ns.DedicatedMaster() {
 		l[esspec.LabelServesHTTP] = "true"
 	}
+	l[esspec.LabelStateful] = statefulLabel(ns)
 	maps.Copy(l, ns.PodLabels)
 	return l
 }

@@ -124,6 +124,26 @@ func checkProperties(t *testing.T, seed uint64) {
 		if len(under) != 1 {
 			t.Errorf("pods of %s are under %d PDBs %v, want exactly 1", sts.Name, len(under), under)
 		}
+		// Master and data pods: under the one budget of the cluster's
+		// stateful pods, gated on health at start, and not rolled by
+		// kubectl apply in production unless the spec says so.
+		ns := nodeSetOf(t, c, sts)
+		stateful := ns.MasterEligible() || ns.HoldsData()
+		budget := esspec.StatelessBudgetName(c.Metadata.Name)
+		if stateful {
+			budget = esspec.StatefulBudgetName(c.Metadata.Name)
+		}
+		if len(under) == 1 && under[0] != budget {
+			t.Errorf("pods of %s are under %s, want %s", sts.Name, under[0], budget)
+		}
+		if got := sts.Spec.Template.Spec.Containers[0].StartupProbe != nil; got != stateful {
+			t.Errorf("%s: startup probe %v, want %v (master and data pods only)", sts.Name, got, stateful)
+		}
+		onDelete := sts.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType
+		if want := c.Spec.UpdateStrategy == esspec.UpdateOnDelete ||
+			(c.Spec.UpdateStrategy == "" && c.Spec.Profile == esspec.ProfileProduction && stateful); onDelete != want {
+			t.Errorf("%s: updateStrategy %s with spec.updateStrategy %q in %s", sts.Name, sts.Spec.UpdateStrategy.Type, c.Spec.UpdateStrategy, c.Spec.Profile)
+		}
 		discovery := service(t, m, esspec.DiscoveryServiceName(c.Metadata.Name))
 		if got, want := labels.SelectorFromSet(discovery.Spec.Selector).Matches(pods), nodeSetOf(t, c, sts).MasterEligible(); got != want {
 			t.Errorf("discovery Service selects the pods of %s: %v, want %v (exactly the master-eligible pods)", sts.Name, got, want)

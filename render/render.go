@@ -49,6 +49,7 @@ func Render(c *esspec.Cluster) (Objects, error) {
 		}
 	}
 	formation := bootstrap.ClusterFormation(c, masterPods, total)
+	health, _ := topology.HealthTarget(groups)
 
 	var configMaps, services, pdbs, statefulSets []ordered
 	services = append(services,
@@ -61,6 +62,7 @@ func Render(c *esspec.Cluster) (Objects, error) {
 		if err != nil {
 			return nil, err
 		}
+		cfg.health = health
 		configMaps = append(configMaps, ordered{obj: configMap(c, g, cfg)})
 		services = append(services, ordered{obj: headlessService(c, g)})
 		rank := 1
@@ -69,8 +71,8 @@ func Render(c *esspec.Cluster) (Objects, error) {
 		}
 		statefulSets = append(statefulSets, ordered{obj: statefulSet(c, g, cfg), rank: rank})
 	}
-	for i := range c.Spec.NodeSets {
-		pdbs = append(pdbs, ordered{obj: podDisruptionBudget(c, &c.Spec.NodeSets[i])})
+	for _, pdb := range podDisruptionBudgets(c) {
+		pdbs = append(pdbs, ordered{obj: pdb})
 	}
 	var out Objects
 	for _, kind := range [][]ordered{configMaps, services, pdbs, statefulSets} {

@@ -24,8 +24,11 @@ const terminationGracePeriod = 180
 
 // statefulSet runs a placement group's pods. Parallel pod management
 // starts every pod at once, which a new cluster needs: its masters must
-// all be up to elect the first master. Rolling updates then replace one
-// pod at a time.
+// all be up to elect the first master. Under OnDelete (production master
+// and data nodeSets) kubectl apply changes the template and restarts
+// nothing: a pod takes the new template when esgen rollout, or a drain,
+// deletes it. Under RollingUpdate the StatefulSet replaces one pod at a
+// time, each once the previous one is Ready.
 func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.StatefulSet {
 	return &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
@@ -34,12 +37,19 @@ func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.S
 			Replicas:             new(g.Replicas),
 			ServiceName:          g.Name,
 			PodManagementPolicy:  appsv1.ParallelPodManagement,
-			UpdateStrategy:       appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType},
+			UpdateStrategy:       appsv1.StatefulSetUpdateStrategy{Type: updateStrategyType(c.UpdateStrategyOf(g.NodeSet))},
 			Selector:             &metav1.LabelSelector{MatchLabels: maps.Clone(g.Selector)},
 			Template:             podTemplate(c, g, cfg),
 			VolumeClaimTemplates: volumeClaimTemplates(c, g),
 		},
 	}
+}
+
+func updateStrategyType(s esspec.UpdateStrategy) appsv1.StatefulSetUpdateStrategyType {
+	if s == esspec.UpdateOnDelete {
+		return appsv1.OnDeleteStatefulSetStrategyType
+	}
+	return appsv1.RollingUpdateStatefulSetStrategyType
 }
 
 // volumeClaimTemplates returns the data claim of a PVC-backed group. Its
@@ -87,6 +97,7 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 		bootstrap.DataPermissionsContainer(c, ns, dataMount),
 		bootstrap.PluginsContainer(c, ns, pluginsInitMounts()),
 		bootstrap.KeystoreContainer(c, keystoreInitMounts(c)),
+		bootstrap.InternalUserContainer(c, internalUserInitMounts()),
 	} {
 		if init != nil {
 			inits = append(inits, *init)

@@ -57,15 +57,22 @@ func TestLegacyRolesAndCurlProbe(t *testing.T) {
 		t.Fatalf("7.8 readiness probe %+v, want an HTTP check through curl", probe)
 	}
 	script := probe.Exec.Command[2]
-	// No credentials: 401 shows the node answers, and a changed password
-	// cannot make every pod unready.
-	for _, want := range []string{"https://127.0.0.1:9200/", "--insecure", `case "$code" in 200|401)`} {
+	// The internal user's credentials, read from the pod, never the
+	// elastic user's: a changed elastic password cannot make pods
+	// unready. Only 200 is ready: 401 would pass a node that cannot
+	// authenticate anyone.
+	for _, want := range []string{`"https://127.0.0.1:9200$path"`, "--insecure", "esgen-internal:%s", "/mnt/esgen-internal/password",
+		"--config -", `es / --output /dev/null --write-out '%{http_code}'`, `[ "$code" = 200 ] && exit 0`} {
 		if !strings.Contains(script, want) {
 			t.Errorf("probe script lacks %q: %s", want, script)
 		}
 	}
-	if strings.Contains(script, "--user") || strings.Contains(script, "PASSWORD") {
-		t.Errorf("probe script sends credentials: %s", script)
+	if strings.Contains(script, "PASSWORD") || strings.Contains(script, "401") {
+		t.Errorf("probe script uses ELASTIC_PASSWORD or accepts 401: %s", script)
+	}
+	// The password never shows in a process list: curl reads it from stdin.
+	if strings.Contains(script, "--user") || strings.Contains(script, " -u ") {
+		t.Errorf("probe script passes credentials on the command line: %s", script)
 	}
 }
 
@@ -77,7 +84,7 @@ func TestProbeWithoutTLS(t *testing.T) {
   - {name: one, count: 1}
 `)
 	script := m.statefulSets[0].Spec.Template.Spec.Containers[0].ReadinessProbe.Exec.Command[2]
-	if !strings.Contains(script, `200|401)`) || strings.Contains(script, "--insecure") || !strings.Contains(script, "http://127.0.0.1:9200/") {
+	if !strings.Contains(script, `[ "$code" = 200 ]`) || strings.Contains(script, "--insecure") || !strings.Contains(script, `"http://127.0.0.1:9200$path"`) {
 		t.Errorf("probe script %s", script)
 	}
 }

@@ -36,7 +36,8 @@ func secretOrNull(on bool, name string) string {
 }
 
 // TestSettingsPerMajor pins, for one spec per major, the role, discovery,
-// memory-lock and heap settings of every nodeSet.
+// memory-lock and heap settings of every nodeSet. Memory lock is on by
+// default on 2.x only, whose image starts as root.
 func TestSettingsPerMajor(t *testing.T) {
 	// Each value is the nodeSet's role, discovery and memory-lock settings
 	// (keys that start with node. other than node.name, discovery.,
@@ -57,34 +58,34 @@ func TestSettingsPerMajor(t *testing.T) {
 			"coord":  "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=false | ES_HEAP_SIZE=512m",
 		}},
 		{"5.6.16", false, map[string]string{
-			"master": "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 		{"6.8.23", true, map[string]string{
-			"master": "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 		{"7.8.1", true, map[string]string{
-			"master": "bootstrap.memory_lock=true cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.seed_hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.seed_hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false node.remote_cluster_client=false node.transform=false node.voting_only=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 		{"7.17.29", true, map[string]string{
-			"master": "bootstrap.memory_lock=true cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 		{"8.19.20", true, map[string]string{
-			"master": "bootstrap.memory_lock=true cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 		{"9.5.2", true, map[string]string{
-			"master": "bootstrap.memory_lock=true cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "bootstrap.memory_lock=true discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "cluster.initial_master_nodes=[es-es-master-0 es-es-master-1 es-es-master-2] discovery.seed_hosts=[es-es-discovery] node.roles=[master] | ES_JAVA_OPTS=-Xms1g -Xmx1g",
+			"data":   "discovery.seed_hosts=[es-es-discovery] node.roles=[data] | ES_JAVA_OPTS=-Xms3g -Xmx3g",
+			"coord":  "discovery.seed_hosts=[es-es-discovery] node.roles=[] | ES_JAVA_OPTS=-Xms512m -Xmx512m",
 		}},
 	} {
 		t.Run(tc.version, func(t *testing.T) {

@@ -13,6 +13,10 @@ import (
 // DataVolume names the data volume and the StatefulSets' claim template.
 const DataVolume = "elasticsearch-data"
 
+// ConfigMount is where master and data pods see their ConfigMap's keys
+// as files (see HealthTargetKey).
+const ConfigMount = "/mnt/esgen-config"
+
 // Volume names.
 const (
 	volumeData           = DataVolume
@@ -22,6 +26,7 @@ const (
 	volumeHTTPCerts      = "certs-http"
 	volumePlugins        = "plugins"
 	volumeKeystore       = "keystore"
+	volumeInternalUser   = "internal-user"
 	// volumeSecureSettings is the prefix of the secure-settings Secrets'
 	// volumes, numbered in spec order.
 	volumeSecureSettings = "secure-settings-"
@@ -79,6 +84,9 @@ func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
 	if len(bootstrap.Plugins(c, ns)) > 0 {
 		vols = append(vols, emptyDir(volumePlugins))
 	}
+	if bootstrap.InternalUserEnabled(c) {
+		vols = append(vols, emptyDir(volumeInternalUser))
+	}
 	if settings := c.Spec.Security.SecureSettings; len(settings) > 0 {
 		vols = append(vols, emptyDir(volumeKeystore))
 		for i, s := range settings {
@@ -113,6 +121,11 @@ func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.Vol
 		},
 		dataMount,
 	}
+	if ns.Stateful() {
+		// The whole ConfigMap, read by the startup probe: unlike the
+		// subPath mount above, it follows changes to the ConfigMap.
+		mounts = append(mounts, corev1.VolumeMount{Name: volumeConfig, MountPath: ConfigMount, ReadOnly: true})
+	}
 	for _, cv := range certVolumes(c) {
 		mounts = append(mounts, corev1.VolumeMount{Name: cv.name, MountPath: bootstrap.ConfigDir + "/" + cv.src.Dir, ReadOnly: true})
 	}
@@ -124,7 +137,22 @@ func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.Vol
 			Name: volumeKeystore, MountPath: bootstrap.ConfigDir + "/" + bootstrap.KeystoreFile, SubPath: bootstrap.KeystoreFile,
 		})
 	}
+	if bootstrap.InternalUserEnabled(c) {
+		// The file realm reads users and users_roles from the config
+		// directory; the probes read the password from the volume.
+		v, _ := esspec.ParseVersion(c.Spec.Version)
+		for _, f := range []string{bootstrap.UsersFile, bootstrap.UsersRolesFile} {
+			mounts = append(mounts, corev1.VolumeMount{
+				Name: volumeInternalUser, MountPath: bootstrap.UsersDir(v) + "/" + f, SubPath: f, ReadOnly: true,
+			})
+		}
+		mounts = append(mounts, corev1.VolumeMount{Name: volumeInternalUser, MountPath: bootstrap.InternalUserMount, ReadOnly: true})
+	}
 	return mounts
+}
+
+func internalUserInitMounts() []corev1.VolumeMount {
+	return []corev1.VolumeMount{{Name: volumeInternalUser, MountPath: bootstrap.InternalUserMount}}
 }
 
 func pluginsInitMounts() []corev1.VolumeMount {

@@ -144,6 +144,9 @@ func (g *gen) cluster() *esspec.Cluster {
 	s := &g.c.Spec
 	s.Version = version
 	s.Profile = pick(g, esspec.Profile(""), esspec.ProfileProduction, esspec.ProfileDevelopment)
+	s.UpdateStrategy = pick(g, esspec.UpdateStrategy(""), "", esspec.UpdateOnDelete, esspec.UpdateRollingUpdate)
+	// Only a development cluster may be marked disposable.
+	s.Disposable = s.Profile == esspec.ProfileDevelopment && g.chance(0.3)
 	s.PodSecurity = pick(g, esspec.PodSecurityLevel(""), esspec.PodSecurityPrivileged, esspec.PodSecurityBaseline, esspec.PodSecurityRestricted)
 	if s.PodSecurity == esspec.PodSecurityRestricted && g.version.Major < 5 {
 		// 2.x images start as root, which restricted forbids.

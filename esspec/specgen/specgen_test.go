@@ -71,6 +71,7 @@ func features(c *esspec.Cluster) []string {
 	f := []string{
 		fmt.Sprintf("version %d.x", v.Major),
 		"profile " + string(s.Profile),
+		"updateStrategy " + string(orAutomatic(s.UpdateStrategy)),
 		"podSecurity " + string(s.PodSecurity),
 		"hostAntiAffinity " + string(s.Topology.HostAntiAffinity),
 	}
@@ -81,6 +82,9 @@ func features(c *esspec.Cluster) []string {
 		if s.Topology.RackLabel != "" {
 			f = append(f, "rackAntiAffinity "+string(s.Topology.RackAntiAffinity))
 		}
+	}
+	if s.Disposable {
+		f = append(f, "disposable")
 	}
 	if s.Topology.ZoneSpread {
 		f = append(f, "zoneSpread")
@@ -160,6 +164,13 @@ func features(c *esspec.Cluster) []string {
 	return f
 }
 
+func orAutomatic(s esspec.UpdateStrategy) esspec.UpdateStrategy {
+	if s == "" {
+		return "automatic"
+	}
+	return s
+}
+
 func longestName(c *esspec.Cluster, nodeSet string) (string, string) {
 	name, rack := esspec.StatefulSetName(c.Metadata.Name, nodeSet, ""), ""
 	for _, r := range c.Spec.Topology.Racks {
@@ -183,7 +194,8 @@ func TestCoverage(t *testing.T) {
 		}
 	}
 	want := []string{
-		"profile production", "profile development",
+		"profile production", "profile development", "disposable",
+		"updateStrategy automatic", "updateStrategy onDelete", "updateStrategy rollingUpdate",
 		"podSecurity privileged", "podSecurity baseline", "podSecurity restricted",
 		"racks listed", "no racks", "zoneSpread",
 		"hostAntiAffinity required", "hostAntiAffinity preferred", "hostAntiAffinity none",
