@@ -13,6 +13,11 @@ import (
 	"github.com/esgen/esgen/topology"
 )
 
+// DisposableAnnotation is "true" on the StatefulSets of a cluster the
+// spec marks disposable (spec.disposable), so that rendered manifests say
+// it too: esgen diff then treats lost emptyDir data as expected.
+const DisposableAnnotation = "esgen.dev/disposable"
+
 // ConfigHashAnnotation on a pod template holds the sha256 of the pods'
 // elasticsearch.yml (without cluster.initial_master_nodes), so that a
 // config change rolls the pods.
@@ -32,7 +37,7 @@ const terminationGracePeriod = 180
 func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.StatefulSet {
 	return &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: objectMeta(c, g.Name, groupLabels(c, g), nil),
+		ObjectMeta: objectMeta(c, g.Name, groupLabels(c, g), disposable(c)),
 		Spec: appsv1.StatefulSetSpec{
 			Replicas:             new(g.Replicas),
 			ServiceName:          g.Name,
@@ -43,6 +48,13 @@ func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.S
 			VolumeClaimTemplates: volumeClaimTemplates(c, g),
 		},
 	}
+}
+
+func disposable(c *esspec.Cluster) map[string]string {
+	if !c.Spec.Disposable {
+		return nil
+	}
+	return map[string]string{DisposableAnnotation: "true"}
 }
 
 func updateStrategyType(s esspec.UpdateStrategy) appsv1.StatefulSetUpdateStrategyType {

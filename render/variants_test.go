@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -183,5 +184,23 @@ func TestConfigTooLarge(t *testing.T) {
 	var invalid *esspec.InvalidError
 	if !errors.As(err, &invalid) || invalid.Errors[0].Field != "spec.nodeSets[0].config" {
 		t.Fatalf("got %v, want a too-long error on spec.nodeSets[0].config", err)
+	}
+}
+
+// TestDisposableAnnotation: a disposable cluster says so on its
+// StatefulSets, so that rendered manifests carry what the spec says.
+func TestDisposableAnnotation(t *testing.T) {
+	for _, disposable := range []bool{false, true} {
+		_, m, _ := renderSpec(t, head+fmt.Sprintf(`spec:
+  version: 8.19.20
+  profile: development
+  disposable: %v
+  nodeSets:
+  - {name: one, count: 1}
+`, disposable))
+		got := m.statefulSets[0].Annotations[render.DisposableAnnotation]
+		if want := map[bool]string{true: "true"}[disposable]; got != want {
+			t.Errorf("disposable %v: annotation %q, want %q", disposable, got, want)
+		}
 	}
 }
