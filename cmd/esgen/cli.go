@@ -45,6 +45,10 @@ Usage:
                                     rack and role, Services
   esgen check SPEC [-o json]        Elasticsearch's bootstrap checks against the pods
   esgen diff OLD NEW                what applying NEW over OLD does (esgen diff -h)
+  esgen rollout SPEC [--by-rack | --full-restart] [--timeout 30m] [-o json]
+                                    print the sh runbook that restarts, with kubectl,
+                                    the pods whose template is out of date, one at a
+                                    time, waiting for the cluster to recover
   esgen schema                      print the spec's JSON Schema
   esgen version                     print esgen's version
 
@@ -77,6 +81,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"describe": cmdDescribe,
 		"check":    cmdCheck,
 		"diff":     cmdDiff,
+		"rollout":  cmdRollout,
 		"schema":   cmdSchema,
 		"version":  cmdVersion,
 	}

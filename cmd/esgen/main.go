@@ -10,6 +10,7 @@
 //	esgen describe SPEC          print the layout: placement groups, racks, Services
 //	esgen check SPEC             Elasticsearch's bootstrap checks against the pods [-o json]
 //	esgen diff OLD NEW           what applying NEW over OLD does to a running cluster
+//	esgen rollout SPEC           the runbook that restarts stale pods one at a time
 //	esgen schema                 print the spec's JSON Schema
 //	esgen version                print esgen's version
 //

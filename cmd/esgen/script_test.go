@@ -22,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the testdata/script archives' e
 // testscript installs a copy of it named esgen on the scripts' PATH.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"esgen": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"esgen":   func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"kubectl": func() { os.Exit(fakeKubectl()) },
 	})
 }
 
@@ -63,6 +64,10 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			for name, value := range vars {
 				env.Setenv(name, value)
 			}
+			// The fake kubectl's cluster (see fakekube_test.go), and
+			// runbooks that poll without sleeping.
+			env.Setenv("ESGEN_FAKE_CLUSTER", filepath.Join(env.WorkDir, "fake-cluster.json"))
+			env.Setenv("ESGEN_ROLLOUT_INTERVAL", "0")
 			// Under go test -race, esgen is race-enabled too and would sleep
 			// 1s at every exit: that makes this test minutes long.
 			if gorace := env.Getenv("GORACE"); !strings.Contains(gorace, "atexit_sleep_ms") {
@@ -71,7 +76,8 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": cmdExitCode,
+			"exitcode":    cmdExitCode,
+			"fakecluster": cmdFakeCluster,
 		},
 	}
 }

@@ -1,0 +1,799 @@
+package main
+
+// A stand-in for kubectl, and for the Elasticsearch cluster behind it, for
+// testing the runbooks esgen rollout prints by running them. The test
+// binary serves as the kubectl command of the scripts (see TestMain); each
+// call reads the model from $ESGEN_FAKE_CLUSTER, acts on it and writes it
+// back, and appends the call to $ESGEN_FAKE_CLUSTER.log.
+//
+// The model holds StatefulSets (replicas, update revision, strategy,
+// config hash) and their pods (revision, version, whether the node has
+// joined, whether its shards have recovered, readiness), the cluster's
+// allocation setting and its elected master. Time advances one tick per
+// call. A deleted pod comes back at once on its StatefulSet's update
+// revision and joins two ticks later; a data node's shards recover two
+// ticks after it joined, and only while allocation is not limited; the
+// cluster is yellow while a data node is away or recovering, and stays
+// yellow while nodes of two versions hold data; it turns red, for good,
+// once a pod named by red-after has been deleted. A restarted master or
+// data pod becomes ready only once its startup probe would pass: green,
+// or yellow with nothing initializing during an upgrade.
+//
+// It also judges: deleting a master or data pod while another is down,
+// while the cluster has not recovered, or (for a data pod) with allocation
+// not limited, is recorded as a violation, as is deleting two at once
+// outside a full restart or a rack; `fakecluster check` fails on any.
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// fakeCluster is the model a fake kubectl call reads and writes.
+type fakeCluster struct {
+	Namespace    string     `json:"namespace"`
+	Mode         string     `json:"mode"` // rolling, by-rack or full-restart: what the judge allows
+	StatefulSets []*fakeSTS `json:"statefulSets"`
+	Pods         []*fakePod `json:"pods"`
+	Master       string     `json:"master"`
+	Allocation   string     `json:"allocation"` // "" (default), primaries, none, all
+	MLUpgrade    bool       `json:"mlUpgrade"`
+	HealthTarget string     `json:"healthTarget"`
+	Tick         int        `json:"tick"`
+	NextUID      int        `json:"nextUID"`
+	RedAfter     string     `json:"redAfter,omitempty"`
+	NeverJoins   string     `json:"neverJoins,omitempty"`
+	Red          bool       `json:"red"`
+	KillAtDelete int        `json:"killAtDelete,omitempty"`
+	Deletes      [][]string `json:"deletes"`
+	Violations   []string   `json:"violations"`
+	Requests     []string   `json:"requests"`
+}
+
+type fakeSTS struct {
+	Name           string `json:"name"`
+	Replicas       int    `json:"replicas"`
+	UpdateRevision string `json:"updateRevision"`
+	Strategy       string `json:"strategy"`
+	ConfigHash     string `json:"configHash"`
+	Version        string `json:"version"`
+	Rack           string `json:"rack,omitempty"`
+	Master, Data   bool
+}
+
+type fakePod struct {
+	Name      string `json:"name"`
+	STS       string `json:"sts"`
+	UID       string `json:"uid"`
+	Revision  string `json:"revision"`
+	Version   string `json:"version"`
+	JoinAt    int    `json:"joinAt"`
+	Joined    bool   `json:"joined"`
+	Recovered bool   `json:"recovered"`
+	RecoverAt int    `json:"recoverAt"`
+	Ready     bool   `json:"ready"`
+}
+
+func fakeClusterPath() string { return os.Getenv("ESGEN_FAKE_CLUSTER") }
+
+func loadFake(path string) (*fakeCluster, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f fakeCluster
+	return &f, json.Unmarshal(data, &f)
+}
+
+func (f *fakeCluster) save(path string) error {
+	data, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+func (f *fakeCluster) sts(name string) *fakeSTS {
+	for _, s := range f.StatefulSets {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func (f *fakeCluster) pod(name string) *fakePod {
+	for _, p := range f.Pods {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func (f *fakeCluster) stateful(p *fakePod) bool { s := f.sts(p.STS); return s.Master || s.Data }
+func (f *fakeCluster) data(p *fakePod) bool     { return f.sts(p.STS).Data }
+
+// health returns the cluster's status and its initializing shards.
+func (f *fakeCluster) health() (string, int) {
+	if f.Red {
+		return "red", 0
+	}
+	status, initializing := "green", 0
+	versions := map[string]bool{}
+	newData := false
+	for _, p := range f.Pods {
+		if !p.Joined {
+			if f.data(p) {
+				status = "yellow"
+			}
+			continue
+		}
+		versions[p.Version] = true
+		if !f.data(p) {
+			continue
+		}
+		if p.Version == f.sts(p.STS).Version {
+			newData = true
+		}
+		if !p.Recovered {
+			status = "yellow"
+			if f.Allocation != "primaries" && f.Allocation != "none" {
+				initializing++
+			}
+		}
+	}
+	if len(versions) > 1 && newData {
+		status = "yellow" // new primaries cannot replicate to older nodes
+	}
+	return status, initializing
+}
+
+// gatePasses says whether a restarted master or data pod's startup probe
+// would pass now.
+func (f *fakeCluster) gatePasses() bool {
+	status, initializing := f.health()
+	switch status {
+	case "green":
+		return true
+	case "yellow":
+		if f.HealthTarget == "yellow" {
+			return true
+		}
+		versions := map[string]bool{}
+		for _, p := range f.Pods {
+			if p.Joined {
+				versions[p.Version] = true
+			}
+		}
+		return initializing == 0 && len(versions) > 1
+	}
+	return false
+}
+
+// advance moves time one tick on: pods join, shards recover, pods turn
+// ready, and RollingUpdate StatefulSets replace their stale pods, highest
+// ordinal first, once all their pods are ready.
+func (f *fakeCluster) advance() {
+	f.Tick++
+	for _, s := range f.StatefulSets {
+		if s.Strategy != string(appsv1.RollingUpdateStatefulSetStrategyType) {
+			continue
+		}
+		var stale *fakePod
+		ready := true
+		for _, p := range slices.Backward(f.Pods) {
+			if p.STS != s.Name {
+				continue
+			}
+			ready = ready && p.Ready
+			if stale == nil && p.Revision != s.UpdateRevision {
+				stale = p
+			}
+		}
+		if ready && stale != nil {
+			f.recreate(stale)
+		}
+	}
+	for _, p := range f.Pods {
+		if !p.Joined && f.Tick >= p.JoinAt {
+			p.Joined = true
+			p.RecoverAt = f.Tick + 2
+		}
+	}
+	for _, p := range f.Pods {
+		if p.Joined && !p.Recovered && f.Allocation != "primaries" && f.Allocation != "none" && f.Tick >= p.RecoverAt {
+			p.Recovered = true
+		}
+		if p.Joined && f.Allocation == "primaries" {
+			p.RecoverAt = max(p.RecoverAt, f.Tick+2)
+		}
+	}
+	for _, p := range f.Pods {
+		if p.Ready || !p.Joined {
+			continue
+		}
+		if !f.stateful(p) || f.gatePasses() {
+			p.Ready = true
+		}
+	}
+	if m := f.pod(f.Master); m == nil || !m.Joined {
+		// A new election among the master-eligible nodes that are up.
+		for _, p := range f.Pods {
+			if f.sts(p.STS).Master && p.Joined {
+				f.Master = p.Name
+				break
+			}
+		}
+	}
+}
+
+// fakeKubectl is the kubectl command of the scripts.
+func fakeKubectl() int {
+	path := fakeClusterPath()
+	f, err := loadFake(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fake kubectl: %v\n", err)
+		return 1
+	}
+	args := os.Args[1:]
+	logCall(path, args)
+	f.advance()
+	var stdout bytes.Buffer
+	code := f.run(args, &stdout)
+	if err := f.save(path); err != nil {
+		fmt.Fprintf(os.Stderr, "fake kubectl: %v\n", err)
+		return 1
+	}
+	os.Stdout.Write(stdout.Bytes())
+	if code == -1 {
+		// An interruption that leaves no time for cleanup: the runbook's
+		// shell goes down with its trap unrun.
+		syscall.Kill(os.Getppid(), syscall.SIGKILL)
+		return 1
+	}
+	return code
+}
+
+func logCall(path string, args []string) {
+	line := strings.Join(args, " ")
+	if i := slices.Index(args, "--"); i >= 0 && len(args) > i+3 && args[i+1] == "sh" {
+		// exec POD ... -- sh -c SCRIPT es METHOD PATH [BODY]: the request.
+		pod := args[slices.Index(args, "exec")+1]
+		line = "exec " + pod + " " + strings.Join(args[i+5:], " ")
+	}
+	fh, err := os.OpenFile(path+".log", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		fmt.Fprintln(fh, line)
+		fh.Close()
+	}
+}
+
+// run carries out one kubectl command line on the model.
+func (f *fakeCluster) run(args []string, out *bytes.Buffer) int {
+	var flags = map[string]string{}
+	var words []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			words = append(words, args[i:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "--") && strings.Contains(a, "="):
+			k, v, _ := strings.Cut(a[2:], "=")
+			flags[k] = v
+		case a == "--namespace" || a == "-n" || a == "-l" || a == "-o" || a == "-c":
+			flags[strings.TrimLeft(a, "-")] = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--"):
+			flags[a[2:]] = "true"
+		default:
+			words = append(words, a)
+		}
+	}
+	if ns := cmp.Or(flags["namespace"], flags["n"]); ns != f.Namespace {
+		fmt.Fprintf(os.Stderr, "fake kubectl: namespace %q, the cluster is in %q\n", ns, f.Namespace)
+		return 1
+	}
+	if len(words) == 0 {
+		return 1
+	}
+	switch words[0] {
+	case "get":
+		return f.get(words[1:], flags, out)
+	case "delete":
+		return f.delete(words[1:])
+	case "wait":
+		return f.wait(words[1:], flags, out)
+	case "exec":
+		return f.exec(words[1:], out)
+	}
+	fmt.Fprintf(os.Stderr, "fake kubectl: unknown command %q\n", words[0])
+	return 1
+}
+
+func (f *fakeCluster) get(words []string, flags map[string]string, out *bytes.Buffer) int {
+	query, ok := strings.CutPrefix(flags["o"], "jsonpath=")
+	if !ok {
+		fmt.Fprintf(os.Stderr, "fake kubectl: get without -o jsonpath=\n")
+		return 1
+	}
+	var obj map[string]any
+	switch {
+	case words[0] == "statefulset" && len(words) == 2:
+		s := f.sts(words[1])
+		if s == nil {
+			fmt.Fprintf(os.Stderr, "Error from server (NotFound): statefulsets.apps %q not found\n", words[1])
+			return 1
+		}
+		obj = map[string]any{
+			"metadata": map[string]any{"name": s.Name, "generation": 2},
+			"spec": map[string]any{"replicas": s.Replicas, "updateStrategy": map[string]any{"type": s.Strategy},
+				"template": map[string]any{"metadata": map[string]any{"annotations": map[string]any{render.ConfigHashAnnotation: s.ConfigHash}}}},
+			"status": map[string]any{"observedGeneration": 2, "updateRevision": s.UpdateRevision},
+		}
+	case words[0] == "pod" && len(words) == 2:
+		p := f.pod(words[1])
+		if p == nil {
+			if flags["ignore-not-found"] == "true" {
+				return 0
+			}
+			fmt.Fprintf(os.Stderr, "Error from server (NotFound): pods %q not found\n", words[1])
+			return 1
+		}
+		obj = f.podObject(p)
+	case words[0] == "pods" && len(words) == 1:
+		if flags["field-selector"] != "status.phase=Running" || flags["l"] == "" {
+			fmt.Fprintf(os.Stderr, "fake kubectl: list pods with -l and the Running field selector only\n")
+			return 1
+		}
+		var items []any
+		for _, p := range slices.SortedFunc(slices.Values(f.Pods), func(a, b *fakePod) int { return strings.Compare(a.Name, b.Name) }) {
+			items = append(items, f.podObject(p))
+		}
+		obj = map[string]any{"items": items}
+	default:
+		fmt.Fprintf(os.Stderr, "fake kubectl: cannot get %v\n", words)
+		return 1
+	}
+	s, err := jsonpath(query, obj)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fake kubectl: %v\n", err)
+		return 1
+	}
+	out.WriteString(s)
+	return 0
+}
+
+func (f *fakeCluster) podObject(p *fakePod) map[string]any {
+	return map[string]any{
+		"metadata": map[string]any{"name": p.Name, "uid": p.UID, "labels": map[string]any{"controller-revision-hash": p.Revision}},
+		"status":   map[string]any{"phase": "Running"},
+	}
+}
+
+// jsonpath evaluates the part of kubectl's JSONPath the runbooks use:
+// {.a.b} (a dot escaped as \.) and {.items[*].a.b}, with text between.
+func jsonpath(query string, obj map[string]any) (string, error) {
+	var b strings.Builder
+	for query != "" {
+		open := strings.IndexByte(query, '{')
+		if open < 0 {
+			b.WriteString(query)
+			break
+		}
+		b.WriteString(query[:open])
+		end := strings.IndexByte(query[open:], '}')
+		if end < 0 {
+			return "", fmt.Errorf("unclosed { in %q", query)
+		}
+		expr := query[open+1 : open+end]
+		query = query[open+end+1:]
+		var values []any
+		if rest, ok := strings.CutPrefix(expr, ".items[*]"); ok {
+			items, _ := obj["items"].([]any)
+			for _, it := range items {
+				if v, ok := lookup(it.(map[string]any), rest); ok {
+					values = append(values, v)
+				}
+			}
+		} else if v, ok := lookup(obj, expr); ok {
+			values = append(values, v)
+		}
+		for i, v := range values {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			fmt.Fprint(&b, v)
+		}
+	}
+	return b.String(), nil
+}
+
+// lookup follows .a.b\.c.d through nested maps.
+func lookup(obj map[string]any, path string) (any, bool) {
+	path = strings.TrimPrefix(path, ".")
+	var keys []string
+	var key strings.Builder
+	for i := 0; i < len(path); i++ {
+		switch {
+		case path[i] == '\\' && i+1 < len(path):
+			key.WriteByte(path[i+1])
+			i++
+		case path[i] == '.':
+			keys = append(keys, key.String())
+			key.Reset()
+		default:
+			key.WriteByte(path[i])
+		}
+	}
+	keys = append(keys, key.String())
+	var cur any = obj
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func (f *fakeCluster) delete(words []string) int {
+	if len(words) < 2 || words[0] != "pod" {
+		fmt.Fprintf(os.Stderr, "fake kubectl: delete pod NAME... only\n")
+		return 1
+	}
+	names := words[1:]
+	for _, n := range names {
+		if f.pod(n) == nil {
+			fmt.Fprintf(os.Stderr, "Error from server (NotFound): pods %q not found\n", n)
+			return 1
+		}
+	}
+	f.judge(names)
+	f.Deletes = append(f.Deletes, names)
+	for _, n := range names {
+		f.recreate(f.pod(n))
+		if n == f.RedAfter {
+			f.Red = true
+		}
+	}
+	if f.KillAtDelete > 0 && len(f.Deletes) == f.KillAtDelete {
+		return -1
+	}
+	return 0
+}
+
+// recreate replaces a pod, as its StatefulSet does: same name, new UID,
+// the update revision; its node joins two ticks later.
+func (f *fakeCluster) recreate(p *fakePod) {
+	s := f.sts(p.STS)
+	f.NextUID++
+	*p = fakePod{Name: p.Name, STS: p.STS, UID: fmt.Sprintf("uid-%d", f.NextUID), Revision: s.UpdateRevision,
+		Version: s.Version, JoinAt: f.Tick + 2}
+	if p.Name == f.NeverJoins {
+		p.JoinAt = math.MaxInt
+	}
+}
+
+// judge records what makes a deletion unsafe.
+func (f *fakeCluster) judge(names []string) {
+	stateful := 0
+	racks := map[string]bool{}
+	for _, n := range names {
+		p := f.pod(n)
+		if f.stateful(p) {
+			stateful++
+		}
+		racks[f.sts(p.STS).Rack] = true
+		if f.data(p) && f.Allocation != "primaries" {
+			f.Violations = append(f.Violations, fmt.Sprintf("%s deleted with allocation %q, not limited to primaries", n, f.Allocation))
+		}
+	}
+	switch f.Mode {
+	case "full-restart":
+		return
+	case "by-rack":
+		if len(racks) > 1 {
+			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted together from %d racks", names, len(racks)))
+		}
+	default:
+		if stateful > 1 {
+			f.Violations = append(f.Violations, fmt.Sprintf("%v: %d master or data pods deleted at once", names, stateful))
+		}
+	}
+	if stateful == 0 {
+		return
+	}
+	for _, p := range f.Pods {
+		if !slices.Contains(names, p.Name) && f.stateful(p) && !p.Ready {
+			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted while %s is not ready", names, p.Name))
+		}
+	}
+	if !f.gatePasses() {
+		status, _ := f.health()
+		f.Violations = append(f.Violations, fmt.Sprintf("%v deleted while the cluster is %s", names, status))
+	}
+}
+
+func (f *fakeCluster) wait(words []string, flags map[string]string, out *bytes.Buffer) int {
+	name, ok := strings.CutPrefix(strings.Join(words, " "), "pod/")
+	if flags["for"] != "condition=Ready" || !ok {
+		fmt.Fprintf(os.Stderr, "fake kubectl: wait --for=condition=Ready pod/NAME only\n")
+		return 1
+	}
+	p := f.pod(name)
+	if p == nil {
+		fmt.Fprintf(os.Stderr, "Error from server (NotFound): pods %q not found\n", name)
+		return 1
+	}
+	for range 30 {
+		if p.Ready {
+			fmt.Fprintf(out, "pod/%s condition met\n", name)
+			return 0
+		}
+		f.advance()
+	}
+	fmt.Fprintf(os.Stderr, "error: timed out waiting for the condition on pods/%s\n", name)
+	return 1
+}
+
+// exec answers the runbook's Elasticsearch requests: exec POD -c
+// CONTAINER -- sh -c SCRIPT es METHOD PATH [BODY].
+func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
+	i := slices.Index(words, "--")
+	if i != 1 || len(words) < i+7 || words[i+1] != "sh" || words[i+2] != "-c" || !strings.Contains(words[i+3], "curl") {
+		fmt.Fprintf(os.Stderr, "fake kubectl: exec POD -c CONTAINER -- sh -c SCRIPT es METHOD PATH [BODY] only: %q\n", words)
+		return 1
+	}
+	p := f.pod(words[0])
+	if p == nil {
+		fmt.Fprintf(os.Stderr, "Error from server (NotFound): pods %q not found\n", words[0])
+		return 1
+	}
+	if !p.Joined {
+		fmt.Fprintln(os.Stderr, "Elasticsearch does not answer on port 9200")
+		return 7
+	}
+	method, path := words[i+5], words[i+6:][0]
+	body := ""
+	if len(words) > i+7 {
+		body = words[i+7]
+	}
+	f.Requests = append(f.Requests, strings.TrimSpace(method+" "+path+" "+body))
+	status, initializing := f.health()
+	switch method + " " + path {
+	case "GET /_cluster/health":
+		var nodes, data int
+		for _, p := range f.Pods {
+			if p.Joined {
+				nodes++
+				if f.data(p) {
+					data++
+				}
+			}
+		}
+		unassigned := 0
+		if status != "green" {
+			unassigned = 3
+		}
+		fmt.Fprintf(out, `{"cluster_name":"fake","status":"%s","timed_out":false,"number_of_nodes":%d,"number_of_data_nodes":%d,"active_primary_shards":10,"active_shards":20,"relocating_shards":0,"initializing_shards":%d,"unassigned_shards":%d,"delayed_unassigned_shards":0}`+"\n",
+			status, nodes, data, initializing, unassigned)
+	case "GET /_cat/nodes?h=name", "GET /_cat/nodes?h=version":
+		width := 0
+		for _, p := range f.Pods {
+			width = max(width, len(p.Name))
+		}
+		for _, p := range f.Pods {
+			if !p.Joined {
+				continue
+			}
+			v := p.Name
+			if strings.HasSuffix(path, "version") {
+				v = p.Version
+			}
+			fmt.Fprintf(out, "%-*s\n", width, v) // _cat pads its columns
+		}
+	case "GET /_cat/master?h=node":
+		fmt.Fprintf(out, "%s\n", f.Master)
+	case "GET /_cluster/settings?flat_settings=true":
+		persistent := map[string]any{}
+		if f.Allocation != "" {
+			persistent["cluster.routing.allocation.enable"] = f.Allocation
+		}
+		data, _ := json.Marshal(map[string]any{"persistent": persistent, "transient": map[string]any{}})
+		fmt.Fprintf(out, "%s\n", data)
+	case "PUT /_cluster/settings":
+		var req struct {
+			Persistent map[string]*string `json:"persistent"`
+		}
+		if err := json.Unmarshal([]byte(body), &req); err != nil || len(req.Persistent) != 1 {
+			fmt.Fprintf(os.Stderr, "HTTP 400 from PUT /_cluster/settings: %q\n", body)
+			return 22
+		}
+		v, ok := req.Persistent["cluster.routing.allocation.enable"]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "HTTP 400 from PUT /_cluster/settings: %q\n", body)
+			return 22
+		}
+		f.Allocation = ""
+		if v != nil && *v != "all" {
+			f.Allocation = *v
+		}
+		fmt.Fprintln(out, `{"acknowledged":true}`)
+	case "POST /_flush", "POST /_flush/synced":
+		fmt.Fprintln(out, `{"_shards":{"total":20,"successful":20,"failed":0}}`)
+	case "GET /_ml/info":
+		fmt.Fprintln(out, `{"upgrade_mode":false}`)
+	case "POST /_ml/set_upgrade_mode?enabled=true", "POST /_ml/set_upgrade_mode?enabled=false":
+		f.MLUpgrade = strings.HasSuffix(path, "true")
+		fmt.Fprintln(out, `{"acknowledged":true}`)
+	default:
+		fmt.Fprintf(os.Stderr, "HTTP 400 from %s %s\n", method, path)
+		return 22
+	}
+	return 0
+}
+
+// cmdFakeCluster implements the scripts' command
+//
+//	fakecluster init SPEC [key=value...]  model the cluster SPEC renders, every pod stale
+//	fakecluster deletes                   print each deletion, one line each
+//	fakecluster requests PATTERN          print the Elasticsearch requests that contain PATTERN
+//	fakecluster check                     fail unless the rollout ended cleanly
+//	! fakecluster check                   fail if it did; print the problems
+//
+// init takes mode= (rolling, by-rack, full-restart), from= (the version
+// the running pods have), master= (the elected master), red-after=POD,
+// never-joins=POD (its node does not come back), kill-at-delete=N,
+// current=POD,... (pods already on the new template) and red=yes (the
+// cluster is red from the start).
+func cmdFakeCluster(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 || (neg && args[0] != "check") {
+		ts.Fatalf("usage: fakecluster init|deletes|requests|check (! only before check)")
+	}
+	path := ts.MkAbs("fake-cluster.json")
+	switch args[0] {
+	case "init":
+		f, err := newFakeCluster(ts.MkAbs(args[1]), args[2:])
+		ts.Check(err)
+		ts.Check(f.save(path))
+		ts.Check(os.WriteFile(path+".log", nil, 0o644))
+		return
+	}
+	f, err := loadFake(path)
+	ts.Check(err)
+	// Taking the writer clears what an earlier command printed, so that
+	// an empty answer reads as empty.
+	out := ts.Stdout()
+	switch args[0] {
+	case "deletes":
+		for _, d := range f.Deletes {
+			fmt.Fprintln(out, strings.Join(d, " "))
+		}
+	case "requests":
+		for _, r := range f.Requests {
+			if strings.Contains(r, args[1]) {
+				fmt.Fprintln(out, r)
+			}
+		}
+	case "check":
+		var problems []string
+		problems = append(problems, f.Violations...)
+		for _, p := range f.Pods {
+			if s := f.sts(p.STS); p.Revision != s.UpdateRevision || !p.Ready {
+				problems = append(problems, fmt.Sprintf("%s: revision %s (want %s), ready %v", p.Name, p.Revision, s.UpdateRevision, p.Ready))
+			}
+		}
+		if f.Allocation != "" {
+			problems = append(problems, "allocation left at "+f.Allocation)
+		}
+		if f.MLUpgrade {
+			problems = append(problems, "machine learning left in upgrade mode")
+		}
+		switch {
+		case len(problems) > 0 && !neg:
+			ts.Fatalf("the rollout did not end cleanly:\n%s", strings.Join(problems, "\n"))
+		case len(problems) == 0 && neg:
+			ts.Fatalf("the rollout ended cleanly")
+		}
+		for _, p := range problems {
+			fmt.Fprintln(out, p)
+		}
+	default:
+		ts.Fatalf("fakecluster: unknown subcommand %q", args[0])
+	}
+}
+
+// newFakeCluster models the cluster a spec renders, with every pod on an
+// older revision, joined, recovered and ready.
+func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
+	file, err := os.Open(specPath)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	c, err := esspec.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	esspec.SetDefaults(c)
+	objs, err := render.Render(c)
+	if err != nil {
+		return nil, err
+	}
+	opt := map[string]string{}
+	for _, o := range options {
+		k, v, _ := strings.Cut(o, "=")
+		opt[k] = v
+	}
+	f := &fakeCluster{Namespace: c.Metadata.Namespace, Mode: cmp.Or(opt["mode"], "rolling"), RedAfter: opt["red-after"], NeverJoins: opt["never-joins"], Red: opt["red"] != "", HealthTarget: "green"}
+	if n, err := strconv.Atoi(cmp.Or(opt["kill-at-delete"], "0")); err == nil {
+		f.KillAtDelete = n
+	}
+	current := strings.Split(opt["current"], ",")
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *appsv1.StatefulSet:
+			labels := o.Spec.Template.Labels
+			s := &fakeSTS{
+				Name: o.Name, Replicas: int(*o.Spec.Replicas), UpdateRevision: o.Name + "-new",
+				Strategy: string(o.Spec.UpdateStrategy.Type), ConfigHash: o.Spec.Template.Annotations[render.ConfigHashAnnotation],
+				Version: c.Spec.Version, Rack: labels[esspec.LabelRack],
+				Master: labels[esspec.LabelRolePrefix+"master"] == "true",
+				Data:   esspec.RolesHoldData(rolesOf(labels)),
+			}
+			f.StatefulSets = append(f.StatefulSets, s)
+			for i := range s.Replicas {
+				name := fmt.Sprintf("%s-%d", o.Name, i)
+				f.NextUID++
+				p := &fakePod{Name: name, STS: o.Name, UID: fmt.Sprintf("uid-%d", f.NextUID), Revision: o.Name + "-old",
+					Version: cmp.Or(opt["from"], c.Spec.Version), Joined: true, Recovered: true, Ready: true}
+				if slices.Contains(current, name) {
+					p.Revision, p.Version = s.UpdateRevision, s.Version
+				}
+				f.Pods = append(f.Pods, p)
+				if s.Master && f.Master == "" {
+					f.Master = name
+				}
+			}
+		case *corev1.ConfigMap:
+			if t := o.Data[render.HealthTargetKey]; t != "" {
+				f.HealthTarget = t
+			}
+		}
+	}
+	if m := opt["master"]; m != "" {
+		f.Master = m
+	}
+	return f, nil
+}
+
+func rolesOf(labels map[string]string) []esspec.Role {
+	var roles []esspec.Role
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if r, ok := strings.CutPrefix(k, esspec.LabelRolePrefix); ok && labels[k] == "true" {
+			roles = append(roles, esspec.Role(r))
+		}
+	}
+	return roles
+}
