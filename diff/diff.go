@@ -3,19 +3,59 @@
 // removed or changed (field by field), and findings that say what is
 // unsafe or disruptive, which spec field causes it and what to do
 // instead. esgen cannot ask the cluster, so the findings follow from the
-// two renders and from Elasticsearch's and Kubernetes' rules: immutable
-// StatefulSet fields, volumes left behind by a removed nodeSet or rack,
-// data and master nodes removed too fast, minimum_master_nodes, upgrade
-// paths, rolling restarts, storage changes, a cluster shrinking to one node.
+// two renders and from Elasticsearch's and Kubernetes' rules.
+//
+// The rules, by the name a Finding carries:
+//
+//   - cluster-replaced: a new cluster name or namespace makes every object new.
+//   - nodeset-removed, rack-removed: StatefulSets go, and their volumes' data
+//     with them.
+//   - immutable-field: Kubernetes refuses to change most of a StatefulSet's spec.
+//   - storage-decrease, storage-increase: claims never shrink, and grow only
+//     where their StorageClass allows it.
+//   - data-volume-replaced: a master or data node's data moves to other
+//     storage (between a claim, a host directory and an emptyDir), so each
+//     pod restarts on an empty directory.
+//   - data-scale-down, data-scale-down-multiple, data-role-removed,
+//     replicas-unassigned: data nodes leave, or too few stay for the replicas.
+//   - master-scale-down, master-scale-down-multiple, master-quorum-lost,
+//     master-even, single-node: master-eligible nodes and the quorum.
+//   - minimum-master-nodes, initial-master-nodes: the formation settings of
+//     zen discovery (before 7.0) and of a new cluster (7.0 on).
+//   - version-downgrade, upgrade-path, upgrade-full-restart, major-upgrade,
+//     initial-master-nodes-upgrade: versions follow Elastic's upgrade paths,
+//     one major at a time from the required minor, by a rolling upgrade or
+//     a full cluster restart, and a cluster upgraded across 7.0 must not
+//     bootstrap.
+//   - full-restart-security: nodes with and without security or transport
+//     TLS cannot talk to each other, so turning either on or off is a full
+//     cluster restart.
+//   - transport-certificates: the transport certificate comes from another
+//     Secret, which nodes on either side trust only if their CAs do.
+//   - restart-pending, rolling-restart: a pod template changes. Under
+//     OnDelete (production master and data nodes) kubectl apply restarts
+//     nothing and esgen rollout restarts the pods one at a time, in
+//     Elastic's order, waiting for the cluster to recover between them;
+//     under RollingUpdate every changed StatefulSet replaces its pods on
+//     apply, all StatefulSets at once.
+//   - data-lost-on-restart: a master or data pod on emptyDir restarts on an
+//     empty data directory (accepted for a spec.disposable cluster).
+//   - update-strategy: a StatefulSet switches between OnDelete and
+//     RollingUpdate.
+//   - budget-removed: PodDisruptionBudgets the new render lacks stay behind,
+//     and a pod under two budgets cannot be evicted.
+//   - config-only, health-target, metadata-only: what changes without
+//     restarting a pod.
 //
 // Either side may be a spec (SpecSide) or rendered manifests
 // (ManifestSide, e.g. what is committed in git, read with
 // ParseManifests). The facts the findings need (versions, node counts,
-// roles, racks, storage) come from the spec when there is one and from
-// the objects' labels, replicas and ConfigMaps otherwise, so both give
-// the same findings; only the field that names the cause differs: a spec
-// path (spec.nodeSets[1].count) for a spec, an object and its field
-// (StatefulSet/logs-es-data spec.replicas) for manifests.
+// roles, racks, storage, update strategies) come from the spec when there
+// is one and from the objects' labels, replicas, strategies and ConfigMaps
+// otherwise, so both give the same findings; only the field that names
+// the cause differs: a spec path (spec.nodeSets[1].count) for a spec, an
+// object and its field (StatefulSet/logs-es-data spec.replicas) for
+// manifests.
 package diff
 
 import (
@@ -36,11 +76,14 @@ type Severity string
 
 // Severities, from the most serious.
 const (
-	// Unsafe: applying as is loses data or the master quorum, or Kubernetes
-	// refuses it. esgen diff exits 1.
+	// Unsafe: applying as is, and restarting the pods the usual way (one
+	// at a time), loses data or the master quorum, splits the cluster, or
+	// Kubernetes refuses it; the finding says what to do instead. esgen
+	// diff exits 1.
 	Unsafe Severity = "unsafe"
-	// Disruptive: pods restart or shards move, or a manual step comes
-	// first; safe when done as the finding says.
+	// Disruptive: pods restart (on apply, or when esgen rollout restarts
+	// them) or shards move, or a manual step comes first; safe when done
+	// as the finding says.
 	Disruptive Severity = "disruptive"
 	// Info: worth knowing, nothing to do.
 	Info Severity = "info"
@@ -76,7 +119,8 @@ func ParseSeverity(s string) (Severity, error) {
 type Finding struct {
 	// Severity of the finding.
 	Severity Severity `json:"severity"`
-	// Rule names the check that made the finding, e.g. data-scale-down.
+	// Rule names the check that made the finding, e.g. data-scale-down;
+	// the package documentation lists them.
 	Rule string `json:"rule"`
 	// Field names what causes it: spec field paths
 	// (spec.nodeSets[1].count), or for rendered input objects and

@@ -18,6 +18,8 @@ type comparison struct {
 	// specPaths lists the spec fields that changed; nil unless both
 	// sides are specs.
 	specPaths []string
+	// upgradePlan caches upgrade().
+	upgradePlan *upgrade
 }
 
 // rules run in this order; findings are then sorted by severity, keeping
@@ -26,7 +28,8 @@ var rules = []func(*comparison) []Finding{
 	nodeSetsRemoved, racksRemoved, immutableFields, storageSize, dataVolumeReplaced,
 	dataScaleDown, dataRoleRemoved, replicasAllocatable,
 	masterScaleDown, masterEven, minimumMasterNodes, initialMasterNodes, singleNode,
-	versionChange, rollingRestart, configOnly, metadataOnly,
+	versionChange, initialMasterNodesUpgrade, fullRestartSecurity, transportCertificates,
+	rollingRestart, updateStrategy, budgetsRemoved, configOnly, healthTarget, metadataOnly,
 }
 
 func (c *comparison) findings() []Finding {

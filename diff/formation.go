@@ -140,7 +140,9 @@ func initialMasterNodes(c *comparison) []Finding {
 			break
 		}
 	}
-	if at == nil || c.old.total(masterEligible) == 0 {
+	if at == nil || c.old.total(masterEligible) == 0 || c.crossesSeven() {
+		// Across 7.0, initialMasterNodesUpgrade and versionChange say
+		// what the setting does.
 		return nil
 	}
 	var running []string

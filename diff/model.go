@@ -22,6 +22,8 @@ const (
 	labelVersion  = render.LabelVersion
 	volumeData    = render.DataVolume
 	configHashKey = render.ConfigHashAnnotation
+	disposableKey = render.DisposableAnnotation
+	healthKey     = render.HealthTargetKey
 )
 
 // ref names what causes a finding: a spec field path (object empty), or
@@ -81,10 +83,19 @@ type group struct {
 	version   esspec.Version
 	versionOK bool
 	// configMap names the ConfigMap with the nodes' elasticsearch.yml and
-	// settings holds it parsed; nil when there is none.
+	// settings holds it parsed; nil when there is none. health is the
+	// health its restarted pods wait for (render.HealthTargetKey), empty
+	// for groups that wait for none.
 	configMap string
 	settings  map[string]any
-	obj       *appsv1.StatefulSet
+	health    string
+	// onDelete: the StatefulSet's updateStrategy is OnDelete, so kubectl
+	// apply restarts none of its pods.
+	onDelete bool
+	// disposable: the cluster's data may be lost (spec.disposable, which
+	// render writes as an annotation on every StatefulSet).
+	disposable bool
+	obj        *appsv1.StatefulSet
 
 	// Fields that set the facts, in the spec or in the object.
 	countRef, rolesRef, sizeRef, classRef, storageRef, nameRef, versionRef ref
@@ -93,6 +104,18 @@ type group struct {
 func (g *group) holdsData() bool { return esspec.RolesHoldData(g.roles) }
 
 func (g *group) masterEligible() bool { return slices.Contains(g.roles, esspec.RoleMaster) }
+
+// stateful reports whether the group's nodes hold state: shards or the
+// cluster state.
+func (g *group) stateful() bool { return g.holdsData() || g.masterEligible() }
+
+// strategy names the StatefulSet's update strategy as Kubernetes does.
+func (g *group) strategy() string {
+	if g.onDelete {
+		return string(appsv1.OnDeleteStatefulSetStrategyType)
+	}
+	return string(appsv1.RollingUpdateStatefulSetStrategyType)
+}
 
 // podNames returns the names of the group's pods from ordinal from on.
 func (g *group) podNames(from, to int32) []string {
@@ -212,7 +235,8 @@ func specModel(c *esspec.Cluster, objs render.Objects) *model {
 			versionRef: specRef("spec.version"),
 		}
 		g.obj = findStatefulSet(objs, g.namespace, g.sts)
-		g.configMap, g.settings = nodeConfig(objs, g.obj)
+		g.configMap, g.settings, g.health = nodeConfig(objs, g.obj)
+		g.onDelete, g.disposable = objectStrategy(g.obj)
 		m.groups = append(m.groups, g)
 	}
 	// Findings list nodeSets in the order of their StatefulSets, as they
@@ -312,7 +336,8 @@ func objectGroup(objs render.Objects, sts *appsv1.StatefulSet) *group {
 		g.storageRef = stsRef(sts.Name, "spec.template.spec.volumes[name="+volumeData+"]")
 	}
 	g.version, g.versionRef, g.versionOK = objectVersion(sts)
-	g.configMap, g.settings = nodeConfig(objs, sts)
+	g.configMap, g.settings, g.health = nodeConfig(objs, sts)
+	g.onDelete, g.disposable = objectStrategy(sts)
 	return g
 }
 
@@ -381,11 +406,22 @@ func findStatefulSet(objs render.Objects, namespace, name string) *appsv1.Statef
 	return nil
 }
 
-// nodeConfig returns the ConfigMap a StatefulSet's pods mount their
-// elasticsearch.yml from, and its settings.
-func nodeConfig(objs render.Objects, sts *appsv1.StatefulSet) (string, map[string]any) {
+// objectStrategy reads whether a StatefulSet replaces its pods only when
+// they are deleted (OnDelete; Kubernetes' default is RollingUpdate), and
+// whether it belongs to a disposable cluster.
+func objectStrategy(sts *appsv1.StatefulSet) (onDelete, disposable bool) {
 	if sts == nil {
-		return "", nil
+		return false, false
+	}
+	return sts.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType, sts.Annotations[disposableKey] == "true"
+}
+
+// nodeConfig returns the ConfigMap a StatefulSet's pods mount their
+// elasticsearch.yml from, its settings, and the health its restarted pods
+// wait for. Only elasticsearch.yml is parsed as settings.
+func nodeConfig(objs render.Objects, sts *appsv1.StatefulSet) (string, map[string]any, string) {
+	if sts == nil {
+		return "", nil, ""
 	}
 	for _, v := range sts.Spec.Template.Spec.Volumes {
 		if v.ConfigMap == nil {
@@ -397,9 +433,9 @@ func nodeConfig(objs render.Objects, sts *appsv1.StatefulSet) (string, map[strin
 				continue
 			}
 			if text, ok := cm.Data[bootstrap.ConfigFile]; ok {
-				return cm.Name, parseSettings(text)
+				return cm.Name, parseSettings(text), strings.TrimSpace(cm.Data[healthKey])
 			}
 		}
 	}
-	return "", nil
+	return "", nil, ""
 }

@@ -71,15 +71,15 @@ func nodeSetsRemoved(c *comparison) []Finding {
 		}
 		f.Summary = fmt.Sprintf("nodeSet %s %s: once its StatefulSets (%s) are deleted (kubectl apply leaves them until deleted by hand, --prune or a GitOps tool), its %s go and their PersistentVolumeClaims stay behind unused: the data on them leaves the cluster, and a renamed nodeSet starts on new, empty volumes",
 			name, what, strings.Join(names(groups), ", "), plural(pods, "pod", "pods"))
-		f.Action = removeNodeSetSteps(groups, c.old)
+		f.Action = removeNodeSetSteps("keep the nodeSet and add the new one beside it", groups, c.old)
 		out = append(out, f)
 	}
 	return out
 }
 
-// removeNodeSetSteps says how to take nodes of groups out of the cluster
-// safely.
-func removeNodeSetSteps(groups []*group, old *model) string {
+// removeNodeSetSteps says how to take nodes of old groups out of the
+// cluster safely, after a first step that adds their replacement.
+func removeNodeSetSteps(first string, groups []*group, old *model) string {
 	var pods []string
 	master, data := false, false
 	for _, g := range groups {
@@ -87,7 +87,7 @@ func removeNodeSetSteps(groups []*group, old *model) string {
 		master = master || g.masterEligible()
 		data = data || g.holdsData()
 	}
-	steps := []string{"keep the nodeSet and add the new one beside it"}
+	steps := []string{first}
 	if data {
 		steps = append(steps, "move the shards off its nodes ("+excludeCommand(pods)+") and wait for green")
 	}

@@ -29,13 +29,20 @@ func immutableFields(c *comparison) []Finding {
 		var first FieldChange
 		claims := false
 		for _, g := range c.new.groupsOf(name) {
-			if c.old.group(g.key) == nil {
+			o := c.old.group(g.key)
+			if o == nil {
 				continue
 			}
 			hit := false
 			for _, fc := range c.stsFields(g) {
 				field, ok := immutableField(fc.Path)
 				if !ok {
+					continue
+				}
+				if field == "volumeClaimTemplates" && dataReplaced(o, g) && claimReplaced(o, g) {
+					// Recreating the StatefulSet would restart every pod
+					// onto an empty volume: dataVolumeReplaced says what
+					// to do instead.
 					continue
 				}
 				if !hit {
@@ -192,6 +199,8 @@ func sizeRefs(groups []*group) []ref {
 
 func describeStorage(st storage) string {
 	switch st.kind {
+	case esspec.StorageClaim:
+		return "PersistentVolumeClaims"
 	case esspec.StorageHostPath:
 		return "hostPath " + st.hostPath
 	case esspec.StorageNone:
@@ -200,21 +209,50 @@ func describeStorage(st storage) string {
 	return string(st.kind)
 }
 
-// dataVolumeReplaced: a data directory that moves to another host
-// directory or an emptyDir is empty when each pod restarts.
+// dataMoves reports whether a master or data group's data directory moves
+// to other storage: between a claim, a host directory, an emptyDir and
+// none, or to another host directory. Other nodes keep nothing there
+// worth moving.
+func dataMoves(o, g *group) bool {
+	if !o.stateful() && !g.stateful() {
+		return false
+	}
+	if o.storage.kind != g.storage.kind {
+		return true
+	}
+	return o.storage.kind == esspec.StorageHostPath && o.storage.hostPath != g.storage.hostPath
+}
+
+// dataReplaced reports whether pods that hold data restart with their
+// data directory on other storage: what dataVolumeReplaced reports.
+func dataReplaced(o, g *group) bool {
+	return o.replicas > 0 && g.replicas > 0 && dataMoves(o, g)
+}
+
+// claimReplaced reports whether a master or data group's data moves
+// between a PersistentVolumeClaim and other storage.
+func claimReplaced(o, g *group) bool {
+	return dataMoves(o, g) && (o.storage.kind == esspec.StorageClaim) != (g.storage.kind == esspec.StorageClaim)
+}
+
+// dataVolumeReplaced: a master or data node whose data directory moves to
+// other storage starts on an empty one when its pod restarts; between a
+// claim and other storage, Kubernetes also refuses the change to the
+// StatefulSet.
 func dataVolumeReplaced(c *comparison) []Finding {
 	var out []Finding
 	for _, name := range c.new.nodeSets() {
-		var groups []*group
+		var groups, old []*group
 		var from, to storage
+		claims := false
 		for _, g := range c.new.groupsOf(name) {
 			o := c.old.group(g.key)
-			if o == nil || g.replicas == 0 || o.storage.kind == esspec.StorageClaim || g.storage.kind == esspec.StorageClaim ||
-				(o.storage.kind == g.storage.kind && o.storage.hostPath == g.storage.hostPath) {
+			if o == nil || !dataReplaced(o, g) {
 				continue
 			}
-			groups = append(groups, g)
+			groups, old = append(groups, g), append(old, o)
 			from, to = o.storage, g.storage
+			claims = claims || claimReplaced(o, g)
 		}
 		if len(groups) == 0 {
 			continue
@@ -223,11 +261,16 @@ func dataVolumeReplaced(c *comparison) []Finding {
 		for _, g := range groups {
 			refs = append(refs, g.storageRef)
 		}
+		refused := ""
+		if claims {
+			refused = "Kubernetes refuses to change the volumeClaimTemplates of an existing StatefulSet, so kubectl apply fails, and recreating the StatefulSet (kubectl delete --cascade=orphan, then apply) would not move the data either: "
+		}
 		out = append(out, Finding{
 			Severity: Unsafe, Rule: "data-volume-replaced", Field: joinRefs(refs), Objects: stsObjects(groups),
-			Summary: fmt.Sprintf("nodeSet %s's data directory moves from %s to %s: each pod restarts onto an empty directory, one after the other, without waiting for its shards to be copied back",
-				name, describeStorage(from), describeStorage(to)),
-			Action: "keep the storage; to move the data, add a nodeSet with the new storage, move the shards to it (cluster.routing.allocation.exclude._name), then remove the old nodeSet one node at a time",
+			Summary: fmt.Sprintf("nodeSet %s's data directory moves from %s to %s: %seach pod that restarts starts on an empty one, so a shard without a copy on another node is lost, and the others are copied back over the network, pod after pod",
+				name, describeStorage(from), describeStorage(to), refused),
+			Action: "keep the storage as it is; to move the data: " +
+				removeNodeSetSteps("add a new nodeSet with the new storage beside this one", old, c.old),
 		})
 	}
 	return out

@@ -13,6 +13,14 @@ import (
 // DataVolume names the data volume and the StatefulSets' claim template.
 const DataVolume = "elasticsearch-data"
 
+// TransportCertsVolume names the volume of the one TLS Secret of both
+// layers (spec.security.tls.secretName), TransportCertsVolumeSplit that
+// of the transport certificate when cert-manager issues one per layer.
+const (
+	TransportCertsVolume      = "certs"
+	TransportCertsVolumeSplit = "certs-transport"
+)
+
 // ConfigMount is where master and data pods see their ConfigMap's keys
 // as files (see HealthTargetKey).
 const ConfigMount = "/mnt/esgen-config"
@@ -21,8 +29,8 @@ const ConfigMount = "/mnt/esgen-config"
 const (
 	volumeData           = DataVolume
 	volumeConfig         = "config"
-	volumeCerts          = "certs"
-	volumeTransportCerts = "certs-transport"
+	volumeCerts          = TransportCertsVolume
+	volumeTransportCerts = TransportCertsVolumeSplit
 	volumeHTTPCerts      = "certs-http"
 	volumePlugins        = "plugins"
 	volumeKeystore       = "keystore"

@@ -28,9 +28,10 @@ it and what to do instead. OLD or NEW may be - for stdin.
   --replicas N       the largest index.number_of_replicas of the cluster's
                      indices: the data nodes left must hold N+1 copies
 
-Severities: unsafe (data or quorum lost, or Kubernetes refuses the change),
-disruptive (pods restart or shards move; safe done as the finding says),
-info (nothing to do).
+Severities: unsafe (data or quorum lost, the cluster split by a change that
+needs a full restart, or Kubernetes refuses the change), disruptive (pods
+restart, on apply or through esgen rollout, or shards move; safe done as
+the finding says), info (nothing to do).
 
 Exit status: 0 nothing at or above --fail-on, 1 something is (or invalid
 input), 2 usage error.
