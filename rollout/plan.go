@@ -120,6 +120,9 @@ type Plan struct {
 	// Steps are the restarts, in order. Master-eligible pods come last,
 	// one a step; the runbook moves the elected master to the end.
 	Steps []Step `json:"steps"`
+	// Warnings say what the restarts cost beyond the wait, such as data on
+	// emptyDir volumes.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Request is an Elasticsearch REST request.
@@ -232,9 +235,28 @@ func New(c *esspec.Cluster, opts Options) (*Plan, error) {
 		for i := replicas - 1; i >= 0; i-- {
 			pods = append(pods, newPlanPod(sts, i))
 		}
+		if w := emptyDirWarning(sts, replicas); w != "" {
+			p.Warnings = append(p.Warnings, w)
+		}
 	}
 	p.Steps = steps(pods, mode, c.Spec.Topology.Racks)
 	return p, nil
+}
+
+// emptyDirWarning: a master or data pod on emptyDir restarts on an empty
+// data directory; the runbook waits for its shards to be copied back from
+// their replicas, which an index without replicas does not have.
+func emptyDirWarning(sts *appsv1.StatefulSet, replicas int32) string {
+	labels := sts.Spec.Template.Labels
+	if replicas == 0 || labels[esspec.LabelStateful] != "true" {
+		return ""
+	}
+	for _, v := range sts.Spec.Template.Spec.Volumes {
+		if v.Name == render.DataVolume && v.EmptyDir != nil {
+			return fmt.Sprintf("StatefulSet %s keeps its data on emptyDir: each of its pods restarts empty, and the runbook waits while its shards are copied back from their replicas; the data of an index without replicas is lost", sts.Name)
+		}
+	}
+	return ""
 }
 
 // allocation: persistent, so that it survives a master change (transient

@@ -24,6 +24,12 @@ func (p *Plan) Script() []byte {
 		w("# %s\n", line)
 	}
 	w("#\n")
+	for _, warning := range p.Warnings {
+		for _, line := range wrap("WARNING: "+warning, 76) {
+			w("# %s\n", line)
+		}
+		w("#\n")
+	}
 	w("# Apply the manifests first (esgen render SPEC | kubectl apply -f -). Review\n")
 	w("# this runbook, then run it with sh. Run it again after an interruption: it\n")
 	w("# resumes where it stopped, and a run with nothing to restart changes nothing.\n")
@@ -156,6 +162,23 @@ func modeDescription(m Mode) []string {
 		"waits until the new one has joined, restores allocation and waits for the",
 		"cluster to recover.",
 	}
+}
+
+// wrap breaks text into lines of at most width bytes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
 }
 
 func inNamespace(ns string) string {

@@ -43,6 +43,9 @@ func cmdRollout(e *env, args []string) error {
 	if err != nil {
 		return e.renderError(path, c, err)
 	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s: %s\n", displayName(path), w)
+	}
 	out := plan.Script()
 	if *output == "json" {
 		if out, err = plan.JSON(); err != nil {
