@@ -252,10 +252,14 @@ log() { printf 'esgen rollout: %s\n' "$*"; }
 fail() { printf 'esgen rollout: error: %s\n' "$*" >&2; exit 1; }
 @KC@
 
-ES_REQUEST=$(cat <<'EOF'
+# The script a pod's shell runs for es. A function prints it: a here-document
+# inside $(...) trips older shells (macOS's bash 3.2) on its case patterns.
+es_request() {
+  cat <<'EOF'
 @ES_REQUEST@
 EOF
-)
+}
+ES_REQUEST=$(es_request)
 
 # es POD METHOD PATH [BODY]: a request to the Elasticsearch node of POD.
 es() {
