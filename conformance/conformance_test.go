@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/esgen/esgen/conformance"
+	"github.com/esgen/esgen/diff"
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/esspec/specgen"
 	"github.com/esgen/esgen/render"
@@ -384,4 +385,51 @@ func TestUnstructuredObjects(t *testing.T) {
 	checkReport(t, []wantFinding{{object: "Service/shop-es-http", errors: field.ErrorList{
 		field.Invalid(field.NewPath("spec", "ports").Index(0).Child("port"), int32(0), ""),
 	}}}, conformance.Validate(objs))
+}
+
+// TestStrategySwitch: kubectl apply moves a StatefulSet esgen rendered
+// from RollingUpdate to OnDelete (and back): esgen writes the type, so the
+// API server fills in no updateStrategy.rollingUpdate. One created without
+// a type carries it, which no apply removes and validation refuses beside
+// OnDelete (kubernetes#100151); the patch esgen diff's update-strategy
+// finding gives clears it.
+func TestStrategySwitch(t *testing.T) {
+	rolling := statefulSet(t, renderExampleWith(t, "production", func(c *esspec.Cluster) {
+		c.Spec.UpdateStrategy = esspec.UpdateRollingUpdate
+	}), "logs-es-data")
+	onDelete := statefulSet(t, renderExample(t, "production"), "logs-es-data")
+	if rolling.Spec.UpdateStrategy.Type != appsv1.RollingUpdateStatefulSetStrategyType || onDelete.Spec.UpdateStrategy.Type != appsv1.OnDeleteStatefulSetStrategyType {
+		t.Fatalf("renders %s and %s", rolling.Spec.UpdateStrategy.Type, onDelete.Spec.UpdateStrategy.Type)
+	}
+	for _, tc := range []struct {
+		name       string
+		old, new   *appsv1.StatefulSet
+		patchFirst string
+		refused    bool
+	}{
+		{"RollingUpdate to OnDelete", rolling, onDelete, "", false},
+		{"OnDelete to RollingUpdate", onDelete, rolling, "", false},
+		{"no type to OnDelete", untyped(rolling), onDelete, "", true},
+		{"no type to OnDelete, patched first", untyped(rolling), onDelete, diff.StrategyPatch, false},
+	} {
+		var patch []byte
+		if tc.patchFirst != "" {
+			patch = []byte(tc.patchFirst)
+		}
+		errs, err := conformance.ApplyStatefulSet(tc.old, tc.new, patch)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		refused := len(errs) == 1 && errs[0].Field == "spec.updateStrategy.rollingUpdate"
+		if refused != tc.refused || (!refused && len(errs) > 0) {
+			t.Errorf("%s: %v; want refused %v", tc.name, errs, tc.refused)
+		}
+	}
+}
+
+// untyped is sts created without an update strategy.
+func untyped(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
+	out := sts.DeepCopy()
+	out.Spec.UpdateStrategy = appsv1.StatefulSetUpdateStrategy{}
+	return out
 }

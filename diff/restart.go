@@ -243,8 +243,14 @@ func (c *comparison) dataLost(name string, b *restartBatch) Finding {
 	return f
 }
 
+// StrategyPatch switches a StatefulSet to OnDelete and clears the
+// rollingUpdate settings the API server filled in, which kubectl apply
+// would leave and validation refuses beside OnDelete.
+const StrategyPatch = `{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}`
+
 // updateStrategy: switching a StatefulSet between OnDelete and
-// RollingUpdate changes what kubectl apply does to its pods from then on.
+// RollingUpdate changes what kubectl apply does to its pods from then on;
+// switching to OnDelete needs a patch first.
 func updateStrategy(c *comparison) []Finding {
 	var toOnDelete, toRolling []*group
 	for _, g := range c.new.groups {
@@ -277,8 +283,18 @@ func updateStrategy(c *comparison) []Finding {
 		f := Finding{Severity: Info, Rule: "update-strategy", Field: joinRefs(refs), Objects: stsObjects(groups)}
 		list := strings.Join(names(groups), ", ")
 		if groups[0].onDelete {
+			// esgen writes the type, so the API server fills in no
+			// rollingUpdate, and apply switches the StatefulSet. One created
+			// without a type (or patched) carries rollingUpdate, which no
+			// apply removes and validation refuses beside OnDelete
+			// (kubernetes/kubernetes#100151).
+			var patches []string
+			for _, g := range groups {
+				patches = append(patches, fmt.Sprintf("kubectl patch statefulset %s%s -p '%s'", g.sts, kubectlNamespace(g.namespace), StrategyPatch))
+			}
 			f.Summary = fmt.Sprintf("StatefulSet %s switches from RollingUpdate to OnDelete: kubectl apply no longer restarts its pods when their template changes; esgen rollout does, one at a time, waiting for the cluster to recover", list)
-			f.Action = "nothing to do now; after each change that restarts pods, apply, then run esgen rollout SPEC"
+			f.Action = "nothing to do for StatefulSets esgen created; if one carries spec.updateStrategy.rollingUpdate (created without an update strategy, or patched), Kubernetes refuses the apply (kubernetes/kubernetes#100151): switch it first, which restarts nothing: " +
+				strings.Join(patches, "; ") + ". After each change that restarts pods, apply, then run esgen rollout SPEC"
 		} else {
 			f.Summary = fmt.Sprintf("StatefulSet %s switches from OnDelete to RollingUpdate: on apply, the StatefulSet at once replaces, one at a time, every pod whose template is out of date, including pods an earlier apply left for esgen rollout, without waiting for the cluster to recover", list)
 			f.Action = "run esgen rollout before the switch (esgen rollout OLD-SPEC, for the spec applied now), so that no pod is out of date when it happens"

@@ -56,7 +56,7 @@ func (p *Plan) Script() []byte {
 	w("\n# Check that the cluster runs what this spec renders.\n")
 	w("command -v \"$KUBECTL\" >/dev/null || fail \"$KUBECTL not found: set KUBECTL\"\n")
 	for _, s := range p.StatefulSets {
-		w("check_statefulset %s %s\n", s.Name, s.ConfigHash)
+		w("check_statefulset %s %s %s\n", s.Name, s.ConfigHash, s.UpdateStrategy)
 	}
 	w("preflight\n")
 	switch p.Mode {
@@ -377,12 +377,13 @@ observed() {
   }
 }
 
-# check_statefulset STATEFULSET HASH: it exists with this spec's template.
+# check_statefulset STATEFULSET HASH STRATEGY: it exists with this spec's
+# template and update strategy.
 check_statefulset() {
-  got=$(kc get statefulset "$1" -o jsonpath='{.spec.template.metadata.annotations.esgen\.dev/config-hash}') ||
+  got=$(kc get statefulset "$1" -o jsonpath='{.spec.template.metadata.annotations.esgen\.dev/config-hash} {.spec.updateStrategy.type}') ||
     fail "no StatefulSet $1: apply the manifests first (esgen render SPEC | kubectl apply -f -)"
-  [ "$got" = "$2" ] ||
-    fail "StatefulSet $1 does not run the template this spec renders: apply it first (esgen render SPEC | kubectl apply -f -)"
+  [ "$got" = "$2 $3" ] ||
+    fail "StatefulSet $1 does not run the template and update strategy this spec renders: apply it first (esgen render SPEC | kubectl apply -f -)"
   wait_for "StatefulSet $1 to see its latest spec" observed "$1"
 }
 

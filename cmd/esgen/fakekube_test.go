@@ -665,6 +665,8 @@ func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
 // init takes mode= (rolling, by-rack, full-restart), from= (the version
 // the running pods have), master= (the elected master), red-after=POD,
 // never-joins=POD (its node does not come back), kill-at-delete=N,
+// strategy= and hash= (every StatefulSet's update strategy and config
+// hash, as a cluster that has not applied the spec has them),
 // current=POD,... (pods already on the new template) and red=yes (the
 // cluster is red from the start).
 func cmdFakeCluster(ts *testscript.TestScript, neg bool, args []string) {
@@ -757,8 +759,9 @@ func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
 			labels := o.Spec.Template.Labels
 			s := &fakeSTS{
 				Name: o.Name, Replicas: int(*o.Spec.Replicas), UpdateRevision: o.Name + "-new",
-				Strategy: string(o.Spec.UpdateStrategy.Type), ConfigHash: o.Spec.Template.Annotations[render.ConfigHashAnnotation],
-				Version: c.Spec.Version, Rack: labels[esspec.LabelRack],
+				Strategy:   cmp.Or(opt["strategy"], string(o.Spec.UpdateStrategy.Type)),
+				ConfigHash: cmp.Or(opt["hash"], o.Spec.Template.Annotations[render.ConfigHashAnnotation]),
+				Version:    c.Spec.Version, Rack: labels[esspec.LabelRack],
 				Master: labels[esspec.LabelRolePrefix+"master"] == "true",
 				Data:   esspec.RolesHoldData(rolesOf(labels)),
 			}
