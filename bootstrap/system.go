@@ -114,3 +114,37 @@ func SecurityContext(v esspec.Version, add []corev1.Capability) *corev1.Security
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: add},
 	}
 }
+
+// Config copying at pod start: see ConfigContainer.
+const (
+	// ConfigContainerName copies elasticsearch.yml at each pod start.
+	ConfigContainerName = "config"
+	// ConfigMapMount is where the group's ConfigMap is mounted whole.
+	ConfigMapMount = "/mnt/esgen-config"
+	// PodConfigMount holds the pod's copy of elasticsearch.yml.
+	PodConfigMount = "/mnt/esgen-pod-config"
+)
+
+// ConfigContainer returns the init container that copies the group's
+// elasticsearch.yml from its ConfigMap into a volume of the pod's own,
+// which the Elasticsearch container reads. A pod thus runs the config of
+// the moment it was created, with the template it was created from: under
+// OnDelete a ConfigMap changes on apply long before esgen rollout restarts
+// the pods, and a container that restarts in an older pod (a crash, an
+// out-of-memory kill) would otherwise read the newer file through its
+// subPath mount (kubernetes/kubernetes#68211): settings its version does
+// not know (node.roles before 7.9, discovery.seed_hosts before 7.0), or
+// transport TLS its peers do not speak.
+// The caller mounts the ConfigMap at ConfigMapMount and the pod's volume
+// at PodConfigMount.
+func ConfigContainer(c *esspec.Cluster) *corev1.Container {
+	v, _ := esspec.ParseVersion(c.Spec.Version)
+	return &corev1.Container{
+		Name:            ConfigContainerName,
+		Image:           c.Spec.Image,
+		ImagePullPolicy: c.Spec.ImagePullPolicy,
+		Command:         []string{"cp", ConfigMapMount + "/" + ConfigFile, PodConfigMount + "/" + ConfigFile},
+		Resources:       initResources(),
+		SecurityContext: SecurityContext(v, rootCapabilities(v)),
+	}
+}

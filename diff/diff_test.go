@@ -430,9 +430,7 @@ func cases(t *testing.T) []testCase {
 			want: []want{
 				{diff.Unsafe, "replicas-unassigned", "spec.nodeSets[2].count"},
 				{diff.Disruptive, "data-scale-down", "spec.nodeSets[2].count"},
-				{diff.Info, "health-target", "spec.nodeSets[2].count"},
-			},
-			says: map[string][]string{"health-target": {"health-target in tiers-es-master-config, tiers-es-hot-config, tiers-es-warm-config"}}},
+			}},
 		{name: "replicas 2, warm already short", old: spec(t, hotWarm), new: spec(t, hotWarm, count(1, 4)), opts: diff.Options{Replicas: new(2)},
 			want: []want{{diff.Info, "replicas-unassigned", "spec.nodeSets[2].count"}}},
 		{name: "downgrade", old: spec(t, b), new: spec(t, b, version("8.18.8")),
@@ -477,7 +475,7 @@ func cases(t *testing.T) []testCase {
 			says: map[string][]string{
 				"upgrade-full-restart": {"2.4.6 to 5.6.16 needs a full cluster restart", "there is no rolling upgrade from 2.x to 5.x",
 					"reindex the indices created in 1.x", "take a snapshot", "esgen rollout --full-restart SPEC"},
-				"restart-pending": {"esgen rollout --full-restart SPEC, see upgrade-full-restart"},
+				"restart-pending": {"esgen rollout --full-restart SPEC, and hold drains in between, see upgrade-full-restart", "cannot join the others"},
 			}},
 		{name: "2.x to 6.x", old: spec(t, ancient), new: spec(t, ancient, version("6.8.23")),
 			want: append([]want{{diff.Unsafe, "upgrade-path", "spec.version"}},
@@ -508,7 +506,7 @@ func cases(t *testing.T) []testCase {
 			says: map[string][]string{
 				"upgrade-full-restart": {"6.7.2 to 7.2.1 needs a full cluster restart", "from 6.7 only 7.0 rolls", "reindex the indices created in 5.x",
 					"set spec.bootstrap.initialMasterNodes: true for this restart", "esgen rollout --full-restart SPEC", "upgrade to 6.8 first"},
-				"restart-pending": {"esgen rollout --full-restart SPEC, see upgrade-full-restart"},
+				"restart-pending": {"esgen rollout --full-restart SPEC, and hold drains in between, see upgrade-full-restart", "cannot join the others"},
 			}},
 		// A full-restart upgrade from 6.x bootstraps the 7.x cluster
 		// (Elastic's full cluster restart upgrade): the setting is right.
@@ -539,7 +537,7 @@ func cases(t *testing.T) []testCase {
 				"full-restart-security": {"security goes on (xpack.security.enabled: false -> true)", "transport TLS goes on (xpack.security.transport.ssl.enabled: false -> true)",
 					"splits the cluster", `"You must perform a full cluster restart"`, "renamed from http to https", "Ingresses, ServiceMonitors or NetworkPolicies",
 					"esgen rollout --full-restart SPEC", "the cluster is unavailable meanwhile"},
-				"restart-pending": {"esgen rollout --full-restart SPEC, see full-restart-security"},
+				"restart-pending": {"esgen rollout --full-restart SPEC, and hold drains in between, see full-restart-security", "cannot join the others"},
 				"rolling-restart": {"they cannot join the cluster until esgen rollout --full-restart SPEC"},
 			}},
 		// Another Secret for the transport certificate: nodes on either

@@ -343,7 +343,6 @@ func TestRenderedFields(t *testing.T) {
 		{name: "warm 2 to 1", old: spec(t, hotWarm), new: spec(t, hotWarm, count(2, 1)),
 			want: []want{
 				{diff.Disruptive, "data-scale-down", "StatefulSet/tiers-es-warm spec.replicas"},
-				{diff.Info, "health-target", "ConfigMap/tiers-es-master-config data[health-target], ConfigMap/tiers-es-hot-config data[health-target], ConfigMap/tiers-es-warm-config data[health-target]"},
 			}},
 		{name: "coordinating removed", old: spec(t, b),
 			new: spec(t, b, func(c *esspec.Cluster) { c.Spec.NodeSets = c.Spec.NodeSets[:2] }),

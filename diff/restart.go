@@ -156,8 +156,15 @@ func (c *comparison) restartPending(name string, b *restartBatch) Finding {
 			name, listSome(b.changed, 4), restart, strategyOf(b.groups)),
 		Action: rolloutAction,
 	}
-	if rule := c.fullRestartBy(); rule != "" {
-		f.Action = fmt.Sprintf("apply, then restart them with esgen rollout --full-restart SPEC, see %s", rule)
+	switch rule := c.fullRestartBy(); {
+	case rule != "":
+		f.Summary = strings.Replace(f.Summary, "(a drain before the rollout restarts one pod on the new template, which is fine one at a time)",
+			"(here a pod that takes the new template alone cannot join the others)", 1)
+		f.Action = fmt.Sprintf("apply right before restarting them with esgen rollout --full-restart SPEC, and hold drains in between, see %s", rule)
+	case c.upgrade().kind == rollingUpgrade:
+		f.Summary = strings.Replace(f.Summary, "(a drain before the rollout restarts one pod on the new template, which is fine one at a time)",
+			"(a drain before the rollout starts a pod on the new version out of Elastic's order)", 1)
+		f.Action += "; hold drains until it is done, so that no master-eligible pod starts on the new version before the other nodes (older nodes cannot always join a newer master)"
 	}
 	return f
 }
@@ -333,9 +340,9 @@ func healthTarget(c *comparison) []Finding {
 	} else if c.new.spec != nil {
 		refs = []ref{specRef("spec.nodeSets")}
 	}
-	why := "the layout lets every replica be assigned again, and a restarted pod holds the disruption budget until they are"
+	why := "with more than one data node every replica can be assigned again, and a restarted pod holds the disruption budget until they are"
 	if to == "yellow" {
-		why = "with the new layout some replicas can never be assigned (a data tier of one node, or one rack under forced awareness), so green would never come"
+		why = "a cluster of one data node never assigns a replica, so green would never come"
 	}
 	return []Finding{{
 		Severity: Info, Rule: "health-target", Field: joinRefs(refs), Objects: objects,
@@ -396,7 +403,7 @@ func configOnly(c *comparison) []Finding {
 	}
 	return []Finding{{
 		Severity: Info, Rule: "config-only", Field: joinRefs(refs), Objects: objects,
-		Summary: fmt.Sprintf("the elasticsearch.yml of %s changes (%s) without a pod template change: no pod restarts, and each node reads the new file when it next starts",
+		Summary: fmt.Sprintf("the elasticsearch.yml of %s changes (%s) without a pod template change: no pod restarts, and each pod copies the new file when it is next created",
 			strings.Join(cms, ", "), strings.Join(keys, ", ")),
 		Action: "nothing to do now",
 	}}

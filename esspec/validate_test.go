@@ -533,6 +533,31 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred
 		}, nil},
+		{"a warm tier of one node", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(1)),
+				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil,
+				"the data_warm tier has one node, where no replica can go beside its primary: its indices' replicas are never assigned"),
+		}},
+		{"a frozen tier of one node keeps no replicas", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "frozen", Count: new(int32(1)),
+				Roles: []esspec.Role{esspec.RoleDataFrozen}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+		}, nil},
+		{"one data node in all: its pods wait for yellow", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = new(int32(1)) }, nil},
+		{"two one-node data nodeSets in the first of three racks", func(c *esspec.Cluster) {
+			c.Spec.Topology = esspec.Topology{RackLabel: "rack", Racks: []string{"r1", "r2", "r3"}}
+			c.Spec.NodeSets[0].Count = new(int32(3))
+			c.Spec.NodeSets[1].Count = new(int32(1))
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "data2", Count: new(int32(1)),
+				Roles: []esspec.Role{esspec.RoleData}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "nodeSets").Index(1).Child("count"), nil, "1 nodes over 3 racks"),
+			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil, "1 nodes over 3 racks"),
+			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "the data nodes sit in rack r1 only, and forced rack awareness"),
+		}},
 		{"racks: even layout", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -235,6 +236,35 @@ func TestStartupProbeGatesStatefulPods(t *testing.T) {
 			}
 			if probe.FailureThreshold != math.MaxInt32 {
 				t.Errorf("%s: startup probe failure threshold %d: a long recovery must not get the container killed", sts.Name, probe.FailureThreshold)
+			}
+		}
+	})
+}
+
+// TestBudgetCoversPodsOfOlderRenders: pods started before the
+// esgen.dev/stateful label existed keep their labels until restarted; the
+// stateful budget covers them from the moment it is applied, each under
+// exactly one budget, and never Kibana's pods.
+func TestBudgetCoversPodsOfOlderRenders(t *testing.T) {
+	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		for _, sts := range m.statefulSets {
+			old := labels.Set(maps.Clone(sts.Spec.Template.Labels))
+			delete(old, esspec.LabelStateful)
+			var under []string
+			for _, pdb := range m.pdbs {
+				if selectorOf(t, pdb.Spec.Selector).Matches(old) {
+					under = append(under, pdb.Name)
+				}
+			}
+			if want := []string{esspec.StatefulBudgetName(c.Metadata.Name)}; !slices.Equal(under, want) {
+				t.Errorf("pods of %s from an older render are under %v, want %v", sts.Name, under, want)
+			}
+		}
+		for _, d := range m.deployments {
+			for _, pdb := range m.pdbs {
+				if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) {
+					t.Errorf("%s selects the pods of Deployment %s", pdb.Name, d.Name)
+				}
 			}
 		}
 	})

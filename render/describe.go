@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/esgen/esgen/esspec"
@@ -201,15 +202,14 @@ func (d *describer) services(b *strings.Builder, services []*corev1.Service) {
 		for _, p := range svc.Spec.Ports {
 			ports = append(ports, fmt.Sprintf("%s/%d", p.Name, p.Port))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", svc.Name, kind, strings.Join(ports, ","), d.selects(svc.Spec.Selector))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", svc.Name, kind, strings.Join(ports, ","), d.selects(labels.SelectorFromSet(svc.Spec.Selector)))
 	}
 	tw.Flush()
 }
 
 // selects says which pods a Service selector matches: their count and
 // nodeSets.
-func (d *describer) selects(selector map[string]string) string {
-	sel := labels.SelectorFromSet(selector)
+func (d *describer) selects(sel labels.Selector) string {
 	var pods int32
 	var withPods, matched []string
 	for _, sts := range d.sets {
@@ -248,7 +248,11 @@ func (d *describer) disruptions(b *strings.Builder, budgets []*policyv1.PodDisru
 		if pdb.Spec.MaxUnavailable != nil {
 			limit = pdb.Spec.MaxUnavailable.String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", pdb.Name, limit, d.selects(pdb.Spec.Selector.MatchLabels))
+		selects := "?"
+		if sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector); err == nil {
+			selects = d.selects(sel)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", pdb.Name, limit, selects)
 	}
 	tw.Flush()
 	var stateful, onDelete, rolling int32

@@ -31,7 +31,11 @@ func statefulLabel(ns *esspec.NodeSet) string {
 // budget until then. A second budget covers the other pods
 // (coordinating, ingest-only, ml-only), which hold no shards. Selecting
 // on esspec.LabelStateful makes each pod fall under exactly one budget:
-// the eviction API refuses pods that two budgets select.
+// the eviction API refuses pods that two budgets select. The stateful
+// budget takes every Elasticsearch pod (one with a nodeSet label) not
+// labelled stateful "false": pods started from an older render, which
+// lack the label, stay under a budget from the moment it is applied, as
+// they keep their labels until the rollout restarts them.
 //
 // A single-node cluster gets the same budget: maxUnavailable 1 of one
 // pod lets a drain take it (the cluster is down until it is back) rather
@@ -48,15 +52,25 @@ func podDisruptionBudgets(c *esspec.Cluster) []Object {
 }
 
 func podDisruptionBudget(c *esspec.Cluster, name, stateful string) *policyv1.PodDisruptionBudget {
+	selector := &metav1.LabelSelector{MatchLabels: map[string]string{
+		esspec.LabelCluster:  c.Metadata.Name,
+		esspec.LabelStateful: stateful,
+	}}
+	if stateful == statefulTrue {
+		selector = &metav1.LabelSelector{
+			MatchLabels: map[string]string{esspec.LabelCluster: c.Metadata.Name},
+			MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: esspec.LabelNodeSet, Operator: metav1.LabelSelectorOpExists},
+				{Key: esspec.LabelStateful, Operator: metav1.LabelSelectorOpNotIn, Values: []string{statefulFalse}},
+			},
+		}
+	}
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(c, name, objectLabels(c, componentBudget), nil),
 		Spec: policyv1.PodDisruptionBudgetSpec{
 			MaxUnavailable: new(intstr.FromInt32(1)),
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{
-				esspec.LabelCluster:  c.Metadata.Name,
-				esspec.LabelStateful: stateful,
-			}},
+			Selector:       selector,
 		},
 	}
 }

@@ -16,7 +16,7 @@ import (
 // HealthGateOffFile, when it exists in a container, lets that container's
 // startup probe pass whatever the cluster health: the way out for a node
 // that restarts into a cluster that cannot recover (an index lost for
-// good), taken by hand with kubectl exec POD -- touch FILE.
+// good), taken by hand with kubectl exec POD -c elasticsearch -- touch FILE.
 const HealthGateOffFile = "/tmp/esgen-health-gate-off"
 
 // localRequest defines the shell function es PATH [CURL-ARGS...], which
@@ -42,12 +42,39 @@ func localRequest(c *esspec.Cluster) string {
 		bootstrap.InternalUser, bootstrap.InternalPasswordFile, strings.Join(args, " "), url)
 }
 
+// HealthRequest is the cluster health request of the startup probe and
+// of esgen rollout's runbook. wait_for_events=languid answers only once
+// the master has run its pending tasks, so that the reroute that follows
+// a node's return or a settings change has assigned what it will: without
+// it, health can show no shard initializing a moment before replicas
+// start to. timed_out is then true when the master is too busy.
+const HealthRequest = "/_cluster/health?wait_for_events=languid&timeout=3s"
+
+// QuietCounts are the counts of the health response that must be 0 for a
+// yellow cluster to count as recovered, where yellow is all it can be: no
+// shard initializing or relocating, and no replica waiting for a node
+// that left (index.unassigned.node_left.delayed_timeout).
+var QuietCounts = []string{"initializing_shards", "relocating_shards", "delayed_unassigned_shards"}
+
+// QuietChecks returns the shell lines that check QuietCounts in $health,
+// each running otherwise (with %s the count's name) when the count is not
+// 0, indented by indent.
+func QuietChecks(indent, otherwise string) []string {
+	var lines []string
+	for _, key := range QuietCounts {
+		lines = append(lines, fmt.Sprintf(`%scase "$health" in *'"%s":0,'* | *'"%s":0}'*) ;; *) %s ;; esac`,
+			indent, key, key, fmt.Sprintf(otherwise, key)))
+	}
+	return lines
+}
+
 // startupProbe holds a master-eligible or data pod unready from its
 // container's start until the cluster has recovered: green, or yellow
-// where the layout makes green impossible (HealthTargetKey), or,
-// while a version upgrade runs (nodes of more than one version), yellow
-// with no shard initializing or relocating, since primaries on upgraded
-// nodes cannot replicate to older ones. A pod that a drain evicted, that
+// where the layout makes green impossible (a cluster of one data node,
+// HealthTargetKey), or, while a version upgrade runs (nodes of more than
+// one version), yellow, since primaries on upgraded nodes cannot
+// replicate to older ones; a yellow cluster must also be quiet (see
+// QuietCounts). A pod that a drain evicted, that
 // crashed or that esgen rollout restarted thus holds its
 // PodDisruptionBudget until its shards are copies again, and the next
 // disruption waits for it. The probe never fails the container: its
@@ -62,24 +89,29 @@ func startupProbe(c *esspec.Cluster, g *topology.Group) *corev1.Probe {
 	lines := []string{
 		fmt.Sprintf(`[ -e %s ] && exit 0`, HealthGateOffFile),
 		localRequest(c),
-		`health=$(es /_cluster/health) || { echo "Elasticsearch does not answer yet"; exit 1; }`,
+		fmt.Sprintf(`health=$(es '%s') || { echo "Elasticsearch does not answer yet"; exit 1; }`, HealthRequest),
+		`case "$health" in`,
+		`*'"timed_out":false'*) ;;`,
+		`*) echo "the cluster does not answer its health: $health"; exit 1 ;;`,
+		`esac`,
 		`case "$health" in`,
 		`*'"status":"green"'*) exit 0 ;;`,
 		`*'"status":"yellow"'*)`,
+	}
+	lines = append(lines, QuietChecks("  ", `echo "waiting: %s is not 0"; exit 1`)...)
+	lines = append(lines,
 		fmt.Sprintf(`  [ "$(cat %s/%s 2>/dev/null)" = %s ] && exit 0`, ConfigMount, HealthTargetKey, topology.Yellow),
-		`  case "$health" in *'"initializing_shards":0,'*) ;; *) echo "waiting for shards to initialize"; exit 1 ;; esac`,
-		`  case "$health" in *'"relocating_shards":0,'*) ;; *) echo "waiting for shards to relocate"; exit 1 ;; esac`,
 		`  versions=$(es '/_cat/nodes?h=version' | sort -u | wc -l)`,
 		`  [ "$versions" -gt 1 ] && exit 0`,
 		`  echo "waiting for the cluster to be green again" ;;`,
 		`*) echo "waiting for the cluster to recover: $health" ;;`,
 		`esac`,
 		`exit 1`,
-	}
+	)
 	return &corev1.Probe{
 		ProbeHandler:        corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"sh", "-c", strings.Join(lines, "\n")}}},
 		InitialDelaySeconds: 10,
-		PeriodSeconds:       5,
+		PeriodSeconds:       10,
 		TimeoutSeconds:      10,
 		FailureThreshold:    math.MaxInt32,
 	}

@@ -104,9 +104,12 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 	}
 	dataMount := dataVolumeMount(ns)
 	var inits []corev1.Container
+	config := bootstrap.ConfigContainer(c)
+	config.VolumeMounts = configInitMounts()
 	for _, init := range []*corev1.Container{
 		bootstrap.SysctlInitContainer(c),
 		bootstrap.DataPermissionsContainer(c, ns, dataMount),
+		config,
 		bootstrap.PluginsContainer(c, ns, pluginsInitMounts()),
 		bootstrap.KeystoreContainer(c, keystoreInitMounts(c)),
 		bootstrap.InternalUserContainer(c, internalUserInitMounts()),

@@ -120,7 +120,7 @@ func TestHostPathStorage(t *testing.T) {
 			}
 		}
 	}
-	if names := containerNames(spec.InitContainers); names != "sysctl,data-permissions" {
+	if names := containerNames(spec.InitContainers); names != "sysctl,data-permissions,config" {
 		t.Errorf("init containers %s", names)
 	}
 }
@@ -148,8 +148,9 @@ func TestRestrictedDevelopment(t *testing.T) {
 	}
 	for _, sts := range m.statefulSets {
 		spec := sts.Spec.Template.Spec
-		if len(spec.InitContainers) != 0 {
-			t.Errorf("%s has init containers %s", sts.Name, containerNames(spec.InitContainers))
+		// Only the copy of elasticsearch.yml, which needs no privilege.
+		if names := containerNames(spec.InitContainers); names != "config" {
+			t.Errorf("%s has init containers %s", sts.Name, names)
 		}
 		anti := spec.Affinity.PodAntiAffinity
 		if len(anti.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || len(anti.PreferredDuringSchedulingIgnoredDuringExecution) != 1 {
@@ -201,6 +202,40 @@ func TestDisposableAnnotation(t *testing.T) {
 		got := m.statefulSets[0].Annotations[render.DisposableAnnotation]
 		if want := map[bool]string{true: "true"}[disposable]; got != want {
 			t.Errorf("disposable %v: annotation %q, want %q", disposable, got, want)
+		}
+	}
+}
+
+// TestPodKeepsItsConfig: the Elasticsearch container reads a copy of
+// elasticsearch.yml made when its pod started, never the ConfigMap that
+// an apply changes under a pod of an older template.
+func TestPodKeepsItsConfig(t *testing.T) {
+	_, m, _ := renderSpec(t, head+`spec:
+  version: 8.19.20
+  security: {enabled: false}
+  nodeSets:
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+`)
+	spec := m.statefulSets[0].Spec.Template.Spec
+	var copier *corev1.Container
+	for i := range spec.InitContainers {
+		if spec.InitContainers[i].Name == "config" {
+			copier = &spec.InitContainers[i]
+		}
+	}
+	if copier == nil || strings.Join(copier.Command, " ") != "cp /mnt/esgen-config/elasticsearch.yml /mnt/esgen-pod-config/elasticsearch.yml" {
+		t.Fatalf("config init container %+v", copier)
+	}
+	volumes := map[string]corev1.Volume{}
+	for _, v := range spec.Volumes {
+		volumes[v.Name] = v
+	}
+	for _, vm := range spec.Containers[0].VolumeMounts {
+		if vm.MountPath != "/usr/share/elasticsearch/config/elasticsearch.yml" {
+			continue
+		}
+		if v := volumes[vm.Name]; v.EmptyDir == nil || vm.SubPath != "elasticsearch.yml" {
+			t.Errorf("elasticsearch.yml comes from %+v (volume %+v), want the pod's copy in an emptyDir", vm, v)
 		}
 	}
 }

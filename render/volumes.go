@@ -21,14 +21,16 @@ const (
 	TransportCertsVolumeSplit = "certs-transport"
 )
 
-// ConfigMount is where master and data pods see their ConfigMap's keys
-// as files (see HealthTargetKey).
-const ConfigMount = "/mnt/esgen-config"
+// ConfigMount is where pods see their ConfigMap's keys as files, as they
+// change: the config init container copies elasticsearch.yml from there,
+// and the startup probe reads HealthTargetKey.
+const ConfigMount = bootstrap.ConfigMapMount
 
 // Volume names.
 const (
 	volumeData           = DataVolume
 	volumeConfig         = "config"
+	volumePodConfig      = "pod-config"
 	volumeCerts          = TransportCertsVolume
 	volumeTransportCerts = TransportCertsVolumeSplit
 	volumeHTTPCerts      = "certs-http"
@@ -77,7 +79,7 @@ func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
 		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 			LocalObjectReference: corev1.LocalObjectReference{Name: esspec.ConfigMapName(g.Name)},
 		}},
-	}}
+	}, emptyDir(volumePodConfig)}
 	for _, cv := range certVolumes(c) {
 		vols = append(vols, secretVolume(cv.name, cv.src.Secret))
 	}
@@ -120,9 +122,10 @@ func secretVolume(name, secret string) corev1.Volume {
 func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.VolumeMount) []corev1.VolumeMount {
 	mounts := []corev1.VolumeMount{
 		{
-			// A subPath mount keeps the image's other config files
-			// (jvm.options, log4j2.properties) in place.
-			Name:      volumeConfig,
+			// The pod's copy (see bootstrap.ConfigContainer). A subPath
+			// mount keeps the image's other config files (jvm.options,
+			// log4j2.properties) in place.
+			Name:      volumePodConfig,
 			MountPath: bootstrap.ConfigDir + "/" + bootstrap.ConfigFile,
 			SubPath:   bootstrap.ConfigFile,
 			ReadOnly:  true,
@@ -130,8 +133,8 @@ func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.Vol
 		dataMount,
 	}
 	if ns.Stateful() {
-		// The whole ConfigMap, read by the startup probe: unlike the
-		// subPath mount above, it follows changes to the ConfigMap.
+		// The whole ConfigMap, read by the startup probe: unlike a
+		// subPath mount, it follows changes to the ConfigMap.
 		mounts = append(mounts, corev1.VolumeMount{Name: volumeConfig, MountPath: ConfigMount, ReadOnly: true})
 	}
 	for _, cv := range certVolumes(c) {
@@ -157,6 +160,13 @@ func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.Vol
 		mounts = append(mounts, corev1.VolumeMount{Name: volumeInternalUser, MountPath: bootstrap.InternalUserMount, ReadOnly: true})
 	}
 	return mounts
+}
+
+func configInitMounts() []corev1.VolumeMount {
+	return []corev1.VolumeMount{
+		{Name: volumeConfig, MountPath: bootstrap.ConfigMapMount, ReadOnly: true},
+		{Name: volumePodConfig, MountPath: bootstrap.PodConfigMount},
+	}
 }
 
 func internalUserInitMounts() []corev1.VolumeMount {

@@ -148,6 +148,10 @@ type Allocation struct {
 	Limit Request `json:"limit"`
 	// Reset restores the setting's default.
 	Reset Request `json:"reset"`
+	// ResetAll restores it in both the persistent and the transient
+	// settings, where an interrupted run or an older procedure (transient
+	// settings, which win over persistent ones) left it.
+	ResetAll Request `json:"resetAll"`
 }
 
 // StatefulSet is one of the cluster's StatefulSets, as rendered.
@@ -267,21 +271,24 @@ func emptyDirWarning(sts *appsv1.StatefulSet, replicas int32) string {
 // gets its default, all, back explicitly.
 func allocation(v esspec.Version) Allocation {
 	const key = `"cluster.routing.allocation.enable"`
-	reset := `{"persistent":{` + key + `:null}}`
+	def := "null"
 	if v.Major < 5 {
-		reset = `{"persistent":{` + key + `:"all"}}`
+		def = `"all"`
 	}
 	return Allocation{
-		Limit: Request{Method: "PUT", Path: "/_cluster/settings", Body: `{"persistent":{` + key + `:"primaries"}}`},
-		Reset: Request{Method: "PUT", Path: "/_cluster/settings", Body: reset},
+		Limit:    Request{Method: "PUT", Path: "/_cluster/settings", Body: `{"persistent":{` + key + `:"primaries"}}`},
+		Reset:    Request{Method: "PUT", Path: "/_cluster/settings", Body: `{"persistent":{` + key + `:` + def + `}}`},
+		ResetAll: Request{Method: "PUT", Path: "/_cluster/settings", Body: `{"persistent":{` + key + `:` + def + `},"transient":{` + key + `:` + def + `}}`},
 	}
 }
 
 // flush: a synced flush lets a restarted node skip copying unchanged
-// shards before 7.6; from 7.6 a plain flush does the same, and 8.0
-// removed the synced one. Both are best effort.
+// shards before 7.6 (from 7.6 a plain flush does the same, and 8.0
+// removed the synced one). Chosen by the target version, as ECK does: a
+// rolling upgrade to 7.x still runs older nodes that need the synced
+// one, and 7.x accepts it; to 8.x, the plain one. Both are best effort.
 func flush(v esspec.Version) Request {
-	if v.AtLeast(7, 6, 0) {
+	if v.Major >= 8 {
 		return Request{Method: "POST", Path: "/_flush"}
 	}
 	return Request{Method: "POST", Path: "/_flush/synced"}

@@ -101,7 +101,8 @@ func TestVersionRequests(t *testing.T) {
 		{"6.6.2", `{"persistent":{` + key + `:null}}`, "/_flush/synced", false},
 		{"6.8.23", `{"persistent":{` + key + `:null}}`, "/_flush/synced", true},
 		{"7.5.2", `{"persistent":{` + key + `:null}}`, "/_flush/synced", true},
-		{"7.6.0", `{"persistent":{` + key + `:null}}`, "/_flush", true},
+		{"7.6.0", `{"persistent":{` + key + `:null}}`, "/_flush/synced", true},
+		{"7.17.29", `{"persistent":{` + key + `:null}}`, "/_flush/synced", true},
 		{"8.19.20", `{"persistent":{` + key + `:null}}`, "/_flush", true},
 		{"9.5.2", `{"persistent":{` + key + `:null}}`, "/_flush", true},
 	} {

@@ -41,6 +41,7 @@ func (p *Plan) Script() []byte {
 	if p.Namespace != "" {
 		w("NAMESPACE=%s\n", p.Namespace)
 	}
+	w("EVICT_NAMESPACE=%s # empty: kubectl's current namespace\n", p.Namespace)
 	w("TIMEOUT=%d # seconds each wait may take (esgen rollout --timeout)\n", p.TimeoutSeconds)
 	w("HEALTH_TARGET=%s # the best health this layout reaches\n", p.HealthTarget)
 	w("SELECTOR='%s'\n", p.PodSelector)
@@ -49,14 +50,23 @@ func (p *Plan) Script() []byte {
 	w("KUBECTL=${KUBECTL:-kubectl}\n")
 	w("ALLOCATION_LIMIT='%s'\n", p.Allocation.Limit.Body)
 	w("ALLOCATION_RESET='%s'\n", p.Allocation.Reset.Body)
+	w("ALLOCATION_RESET_ALL='%s' # also a transient setting an older procedure left\n", p.Allocation.ResetAll.Body)
 	w("FLUSH=%s\n", p.Flush.Path)
 	w("ML_UPGRADE_MODE=%s\n", yesNo(p.MLUpgradeMode))
+	var all []string
+	for _, st := range p.StatefulSets {
+		for i := range st.Replicas {
+			all = append(all, fmt.Sprintf("%s-%d", st.Name, i))
+		}
+	}
+	w("TOTAL_PODS=%d\n", len(all))
+	w("ALL_PODS='%s'\n", strings.Join(all, " "))
 	w("\n")
 	b.WriteString(functions(p))
 	w("\n# Check that the cluster runs what this spec renders.\n")
 	w("command -v \"$KUBECTL\" >/dev/null || fail \"$KUBECTL not found: set KUBECTL\"\n")
 	for _, s := range p.StatefulSets {
-		w("check_statefulset %s %s %s\n", s.Name, s.ConfigHash, s.UpdateStrategy)
+		w("check_statefulset %s %s %s %s\n", s.Name, s.ConfigHash, p.Version, s.UpdateStrategy)
 	}
 	w("preflight\n")
 	switch p.Mode {
@@ -204,6 +214,8 @@ func functions(p *Plan) string {
 	return strings.NewReplacer(
 		"@KC@", kc,
 		"@ES_REQUEST@", esRequest(),
+		"@HEALTH@", render.HealthRequest,
+		"@QUIET@", strings.Join(render.QuietChecks("  ", `why="$why, %s is not 0"; return 1`), "\n"),
 	).Replace(shellFunctions)
 }
 
@@ -240,8 +252,9 @@ echo "Elasticsearch does not answer on port %[3]d" >&2
 exit 7`, bootstrap.InternalPasswordFile, bootstrap.InternalUser, bootstrap.HTTPPort)
 }
 
-// shellFunctions are the runbook's functions; @KC@ and @ES_REQUEST@ are
-// filled in. Pods are passed as KIND/STATEFULSET/POD/STRATEGY.
+// shellFunctions are the runbook's functions; @KC@, @ES_REQUEST@,
+// @HEALTH@ and @QUIET@ are filled in. Pods are passed as
+// KIND/STATEFULSET/POD/STRATEGY.
 const shellFunctions = `STEP=$INTERVAL
 [ "$STEP" -gt 0 ] || STEP=1
 LIMITED=
@@ -268,50 +281,72 @@ es() {
   kc exec "$es_pod" -c "$CONTAINER" -- sh -c "$ES_REQUEST" es "$@"
 }
 
-# api_pod [POD...]: a running Elasticsearch pod of the cluster, other than POD.
-api_pod() {
-  for candidate in $(kc get pods -l "$SELECTOR" --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}'); do
-    excluded=
-    for skip in "$@"; do
-      [ "$candidate" != "$skip" ] || excluded=yes
-    done
-    if [ -z "$excluded" ]; then
-      echo "$candidate"
+# running_pods: the cluster's running Elasticsearch pods, the one that
+# answered last first.
+running_pods() {
+  pods=$(kc get pods -l "$SELECTOR" --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}') || return 1
+  [ -z "$API" ] || echo "$API"
+  for candidate in $pods; do
+    [ "$candidate" = "$API" ] || echo "$candidate"
+  done
+}
+
+# api METHOD PATH [BODY]: the request, to the first running pod that
+# answers it (a pod in a crash loop, or one that cannot authenticate, is
+# passed over); its answer on stdout.
+api() {
+  last=
+  for candidate in $(running_pods); do
+    if answer=$(es "$candidate" "$@" 2>/dev/null); then
+      API=$candidate
+      printf '%s\n' "$answer"
       return 0
     fi
+    last=$candidate
   done
+  if [ -n "$last" ]; then
+    why="no pod answers $1 $2; $last: $(es "$last" "$@" 2>&1 >/dev/null | tail -n 1)"
+  else
+    why="no running Elasticsearch pod (kubectl get pods -l $SELECTOR)"
+  fi
   return 1
 }
 
-# wait_for WHAT COMMAND...: runs COMMAND until it succeeds, for at most
-# TIMEOUT seconds; COMMAND may set why.
-wait_for() {
+# wait_until WHAT COMMAND...: runs COMMAND until it succeeds, for about
+# TIMEOUT seconds of waiting at least; fails with what it was waiting for.
+# COMMAND may set why.
+wait_until() {
   what=$1
   shift
   waited=0
   why=
   until "$@"; do
     if [ "$waited" -ge "$TIMEOUT" ]; then
-      fail "$what: not done after ${TIMEOUT}s${why:+ ($why)}"
+      why="$what: not done after ${TIMEOUT}s${why:+ ($why)}"
+      return 1
     fi
     sleep "$INTERVAL"
     waited=$((waited + STEP))
   done
 }
 
-# healthy [POD...]: the cluster is green, or yellow where that is all it can
-# be now: the layout never gets green (HEALTH_TARGET), or a version upgrade
-# runs (nodes of more than one version, whose new primaries cannot
-# replicate to older nodes) and no shard initializes or relocates.
+# wait_for WHAT COMMAND...: wait_until, and stop the runbook on a timeout.
+wait_for() {
+  wait_until "$@" || fail "$why"
+}
+
+# healthy: the cluster is green; or yellow where that is all it can be now,
+# with no shard initializing or relocating and no replica waiting for a
+# node that left: a cluster of one data node (HEALTH_TARGET), or a
+# version upgrade (nodes of more than one version: the replicas of new
+# primaries cannot go to older nodes).
 healthy() {
-  if ! api=$(api_pod "$@"); then
-    why="no running Elasticsearch pod"
+  health=$(api GET '@HEALTH@') || return 1
+  case "$health" in *'"timed_out":false'*) ;; *)
+    why="the master did not run its pending tasks in time"
     return 1
-  fi
-  if ! health=$(es "$api" GET /_cluster/health 2>/dev/null); then
-    why="$api does not answer"
-    return 1
-  fi
+    ;;
+  esac
   status=$(printf '%s\n' "$health" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
   why="the cluster is ${status:-not answering}"
   case "$status" in
@@ -319,18 +354,9 @@ healthy() {
   yellow) ;;
   *) return 1 ;;
   esac
+@QUIET@
   [ "$HEALTH_TARGET" != yellow ] || return 0
-  case "$health" in *'"initializing_shards":0,'*) ;; *)
-    why="$why, shards are initializing"
-    return 1
-    ;;
-  esac
-  case "$health" in *'"relocating_shards":0,'*) ;; *)
-    why="$why, shards are relocating"
-    return 1
-    ;;
-  esac
-  versions=$(es "$api" GET '/_cat/nodes?h=version' 2>/dev/null | sort -u | grep -c .) || versions=0
+  versions=$(api GET '/_cat/nodes?h=version' | sort -u | grep -c .) || versions=0
   [ "$versions" -gt 1 ]
 }
 
@@ -339,27 +365,47 @@ update_revision() {
   kc get statefulset "$1" -o jsonpath='{.status.updateRevision}'
 }
 
-# revision POD: the revision the pod runs, empty when it does not exist.
+# revision POD: the revision the pod runs; empty when it does not exist.
+# Any other failure of kubectl is a failure, with kubectl's message on
+# stderr: a pod must not pass for up to date because the API server did
+# not answer.
 revision() {
-  kc get pod "$1" --ignore-not-found -o jsonpath='{.metadata.labels.controller-revision-hash}'
+  if out=$(kc get pod "$1" -o jsonpath='{.metadata.labels.controller-revision-hash}' 2>&1); then
+    printf '%s\n' "$out"
+    return 0
+  fi
+  case "$out" in *NotFound*) return 0 ;; esac
+  printf '%s\n' "$out" >&2
+  return 1
 }
 
-# stale STATEFULSET POD: the pod exists and runs an older template.
+# stale STATEFULSET POD: the pod exists and runs an older template. It
+# stops the runbook when it cannot tell.
 stale() {
-  current=$(revision "$2")
-  [ -n "$current" ] && [ "$current" != "$(update_revision "$1")" ]
+  have=$(revision "$2") || fail "cannot read pod $2"
+  [ -n "$have" ] || return 1
+  want=$(update_revision "$1") || fail "cannot read StatefulSet $1"
+  [ "$have" != "$want" ]
 }
 
-# current STATEFULSET POD: the pod exists on its StatefulSet's newest template.
+# current STATEFULSET POD: the pod exists on its StatefulSet's newest
+# template (not yet, when kubectl fails: it is asked again).
 current() {
-  [ "$(revision "$2")" = "$(update_revision "$1")" ]
+  have=$(revision "$2" 2>/dev/null) || {
+    why="cannot read pod $2"
+    return 1
+  }
+  want=$(update_revision "$1" 2>/dev/null) || {
+    why="cannot read StatefulSet $1"
+    return 1
+  }
+  [ -n "$have" ] && [ "$have" = "$want" ]
 }
 
-# joined POD: the node of POD is in the cluster (asked of another pod, or of
-# POD itself in a cluster of one).
+# joined POD: the node of POD is in the cluster.
 joined() {
-  api=$(api_pod "$1") || api=$(api_pod) || return 1
-  es "$api" GET '/_cat/nodes?h=name' 2>/dev/null | grep -q "^$1 *\$"
+  nodes=$(api GET '/_cat/nodes?h=name') || return 1
+  printf '%s\n' "$nodes" | grep -q "^$1 *\$"
 }
 
 # ready POD: the pod is ready; a restarted master or data pod is ready only
@@ -371,36 +417,57 @@ ready() {
 # observed STATEFULSET: the StatefulSet controller has seen its latest spec,
 # so its updateRevision is current.
 observed() {
-  kc get statefulset "$1" -o jsonpath='{.metadata.generation} {.status.observedGeneration}' | {
-    read -r generation seen
-    [ "$generation" = "$seen" ]
-  }
+  generations=$(kc get statefulset "$1" -o jsonpath='{.metadata.generation} {.status.observedGeneration}') || return 1
+  [ -n "${generations% *}" ] && [ "${generations% *}" = "${generations#* }" ]
 }
 
-# check_statefulset STATEFULSET HASH STRATEGY: it exists with this spec's
-# template and update strategy.
+# check_statefulset STATEFULSET HASH VERSION STRATEGY: it exists with this
+# spec's template, version and update strategy.
 check_statefulset() {
-  got=$(kc get statefulset "$1" -o jsonpath='{.spec.template.metadata.annotations.esgen\.dev/config-hash} {.spec.updateStrategy.type}') ||
+  got=$(kc get statefulset "$1" -o jsonpath='{.spec.template.metadata.annotations.esgen\.dev/config-hash} {.spec.template.metadata.labels.app\.kubernetes\.io/version} {.spec.updateStrategy.type}') ||
     fail "no StatefulSet $1: apply the manifests first (esgen render SPEC | kubectl apply -f -)"
-  [ "$got" = "$2 $3" ] ||
-    fail "StatefulSet $1 does not run the template and update strategy this spec renders: apply it first (esgen render SPEC | kubectl apply -f -)"
+  [ "$got" = "$2 $3 $4" ] ||
+    fail "StatefulSet $1 does not run the template, version and update strategy this spec renders: apply it first (esgen render SPEC | kubectl apply -f -)"
   wait_for "StatefulSet $1 to see its latest spec" observed "$1"
 }
 
 limit_allocation() {
-  es "$1" PUT /_cluster/settings "$ALLOCATION_LIMIT" >/dev/null
-  LIMITED=$1
+  api PUT /_cluster/settings "$ALLOCATION_LIMIT" >/dev/null || fail "$why"
+  LIMITED=yes
 }
 
 reset_allocation() {
-  es "$1" PUT /_cluster/settings "$ALLOCATION_RESET" >/dev/null
+  api PUT /_cluster/settings "$ALLOCATION_RESET" >/dev/null || fail "$why"
   LIMITED=
 }
 
 # flush: best effort, as in Elastic's procedures; shards being written to
 # fail it, and the restart goes on.
 flush() {
-  es "$1" POST "$FLUSH" >/dev/null 2>&1 || log "the flush did not cover every shard (indexing goes on): going on"
+  api POST "$FLUSH" >/dev/null || log "the flush did not cover every shard (indexing goes on): going on"
+}
+
+# evicted POD: the API server has evicted the pod, which it refuses (429)
+# while the budget of the pod allows no disruption: another pod that
+# holds state is down, whoever took it down. Deleting would not ask.
+evicted() {
+  if why=$(printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"%s","namespace":"%s"}}' "$1" "$EVICT_NAMESPACE" |
+    kc create --raw "/api/v1/namespaces/$EVICT_NAMESPACE/pods/$1/eviction" -f - 2>&1 >/dev/null); then
+    return 0
+  fi
+  case "$why" in *"more than one PodDisruptionBudget"*)
+    fail "$1 is under two PodDisruptionBudgets, so it cannot be evicted: delete those esgen no longer renders (kubectl get pdb -l esgen.dev/cluster=$CLUSTER)"
+    ;;
+  esac
+  return 1
+}
+
+# budget_allows: every master and data pod is up: the stateful budget
+# allows a disruption.
+budget_allows() {
+  allowed=$(kc get pdb "$CLUSTER-es-stateful" -o jsonpath='{.status.disruptionsAllowed}') || return 1
+  why="PodDisruptionBudget $CLUSTER-es-stateful allows ${allowed:-no} disruption(s)"
+  [ "${allowed:-0}" -ge 1 ]
 }
 
 # On any exit with allocation still limited (a failure, an interruption),
@@ -409,7 +476,7 @@ flush() {
 finish() {
   status=$?
   if [ -n "$LIMITED" ]; then
-    if api=$(api_pod) && es "$api" PUT /_cluster/settings "$ALLOCATION_RESET" >/dev/null 2>&1; then
+    if api PUT /_cluster/settings "$ALLOCATION_RESET" >/dev/null; then
       log "allocation restored to its default"
     else
       printf 'esgen rollout: allocation is still limited to primaries: restore it with PUT /_cluster/settings %s\n' "$ALLOCATION_RESET" >&2
@@ -422,17 +489,31 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
+# all_joined N: N nodes are in the cluster.
+all_joined() {
+  names=$(api GET '/_cat/nodes?h=name') || return 1
+  nodes=$(printf '%s\n' "$names" | grep -c .) || nodes=0
+  why="$nodes of $1 nodes have joined"
+  [ "$nodes" -ge "$1" ]
+}
+
 # preflight: a run interrupted without its trap (a lost connection) may
-# have left allocation limited; restore it.
+# have left allocation limited, persistent or transient (an older
+# procedure); restore it once every node is back.
 preflight() {
-  API=$(api_pod) || fail "no running Elasticsearch pod of cluster $CLUSTER (kubectl get pods -l $SELECTOR)"
-  settings=$(es "$API" GET '/_cluster/settings?flat_settings=true') ||
-    fail "$API does not answer: the runbook needs a running cluster"
-  case "$settings" in *'"cluster.routing.allocation.enable":"primaries"'*)
-    log "allocation is still limited to primaries, from an interrupted run: restoring it"
-    reset_allocation "$API"
+  if [ -z "$EVICT_NAMESPACE" ]; then
+    EVICT_NAMESPACE=$("$KUBECTL" config view --minify -o 'jsonpath={..namespace}') || EVICT_NAMESPACE=
+    [ -n "$EVICT_NAMESPACE" ] || EVICT_NAMESPACE=default
+  fi
+  settings=$(api GET '/_cluster/settings?flat_settings=true') || fail "$why"
+  transient=$(printf '%s\n' "$settings" | sed -n 's/.*"transient":{\([^}]*\)}.*/\1/p')
+  case "$settings" in *'"cluster.routing.allocation.enable":"primaries"'*) ;; *)
+    case "$transient" in *cluster.routing.allocation.enable*) ;; *) return 0 ;; esac
     ;;
   esac
+  log "allocation is still limited, from an interrupted run: restoring it once every node is back"
+  wait_until "every node to join" all_joined "$TOTAL_PODS" || log "$why: restoring it now"
+  api PUT /_cluster/settings "$ALLOCATION_RESET_ALL" >/dev/null || fail "$why"
 }
 
 # split KIND/STATEFULSET/POD/STRATEGY into kind, sts, pod and strategy.
@@ -459,20 +540,19 @@ restart() {
     log "$pod: StatefulSet $sts replaces it (RollingUpdate)"
     wait_for "StatefulSet $sts to replace $pod" current "$sts" "$pod"
   else
-    api=$(api_pod "$pod") || api=$(api_pod) || fail "no running Elasticsearch pod to send requests to"
     if [ "$kind" = data ]; then
       log "$pod: allocation limited to primaries, flushing"
-      limit_allocation "$api"
-      flush "$api"
+      limit_allocation
+      flush
     fi
-    log "$pod: deleting"
-    kc delete pod "$pod" --wait=true --timeout="${TIMEOUT}s" >/dev/null
+    log "$pod: evicting"
+    wait_for "the budget to let $pod go" evicted "$pod"
     wait_for "$pod to come back on the new template" current "$sts" "$pod"
   fi
   wait_for "$pod to join the cluster" joined "$pod"
   if [ -n "$LIMITED" ]; then
     log "$pod: joined; allocation restored"
-    reset_allocation "$(api_pod)"
+    reset_allocation
   fi
   log "$pod: waiting for the cluster to recover"
   ready "$pod" || fail "$pod is not ready after ${TIMEOUT}s: its startup probe waits for the cluster to recover (kubectl describe pod $pod)"
@@ -481,15 +561,22 @@ restart() {
   log "$pod: done"
 }
 
-# restart_rack RACK POD...: restarts the rack's stale pods together.
+# restart_rack RACK POD...: restarts the rack's stale pods together, once
+# every master and data pod is up.
 restart_rack() {
   rack=$1
   shift
   deleting=
+  pods=
+  data=
   for entry in "$@"; do
     split "$entry"
     if stale "$sts" "$pod"; then
       deleting="$deleting $entry"
+      if [ "$strategy" != RollingUpdate ]; then
+        pods="$pods $pod"
+        [ "$kind" != data ] || data=yes
+      fi
     fi
   done
   if [ -z "$deleting" ]; then
@@ -497,23 +584,19 @@ restart_rack() {
     return 0
   fi
   wait_for "the cluster to be healthy before rack $rack restarts" healthy
-  # shellcheck disable=SC2086 # entries are single words
-  set -- $deleting
-  pods=
-  for entry in "$@"; do
-    split "$entry"
-    [ "$strategy" = RollingUpdate ] || pods="$pods $pod"
-  done
-  # shellcheck disable=SC2086
-  api=$(api_pod $pods) || api=$(api_pod) || fail "no running Elasticsearch pod to send requests to"
-  log "rack $rack: allocation limited to primaries, flushing"
-  limit_allocation "$api"
-  flush "$api"
+  wait_for "every master and data pod to be up before rack $rack restarts" budget_allows
+  if [ -n "$data" ]; then
+    log "rack $rack: allocation limited to primaries, flushing"
+    limit_allocation
+    flush
+  fi
   if [ -n "$pods" ]; then
     log "rack $rack: deleting$pods"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # pod names are single words
     kc delete pod $pods --wait=true --timeout="${TIMEOUT}s" >/dev/null
   fi
+  # shellcheck disable=SC2086 # entries are single words
+  set -- $deleting
   for entry in "$@"; do
     split "$entry"
     wait_for "$pod to come back on the new template" current "$sts" "$pod"
@@ -522,8 +605,10 @@ restart_rack() {
     split "$entry"
     wait_for "$pod to join the cluster" joined "$pod"
   done
-  log "rack $rack: joined; allocation restored"
-  reset_allocation "$(api_pod)"
+  if [ -n "$LIMITED" ]; then
+    log "rack $rack: joined; allocation restored"
+    reset_allocation
+  fi
   for entry in "$@"; do
     split "$entry"
     ready "$pod" || fail "$pod is not ready after ${TIMEOUT}s (kubectl describe pod $pod)"
@@ -535,8 +620,8 @@ restart_rack() {
 
 # elected_master: the node name of the elected master.
 elected_master() {
-  api=$(api_pod) || return 1
-  es "$api" GET '/_cat/master?h=node' 2>/dev/null | tr -d ' \r\n'
+  master=$(api GET '/_cat/master?h=node') || return 1
+  printf '%s\n' "$master" | tr -d ' \r\n'
 }
 
 # restart_masters POD...: one at a time, the elected master last (a new
@@ -557,18 +642,9 @@ restart_masters() {
   fi
 }
 
-# all_joined N: N nodes are in the cluster.
-all_joined() {
-  api=$(api_pod) || return 1
-  nodes=$(es "$api" GET '/_cat/nodes?h=name' 2>/dev/null | grep -c .) || nodes=0
-  why="$nodes of $1 nodes have joined"
-  [ "$nodes" -ge "$1" ]
-}
-
 # primaries_assigned: yellow or green, every primary is assigned.
 primaries_assigned() {
-  api=$(api_pod) || return 1
-  health=$(es "$api" GET /_cluster/health 2>/dev/null) || return 1
+  health=$(api GET /_cluster/health) || return 1
   case "$health" in *'"status":"green"'* | *'"status":"yellow"'*) return 0 ;; esac
   why="the cluster is red"
   return 1
@@ -578,15 +654,13 @@ primaries_assigned() {
 # down; skipped where the cluster has no machine learning.
 ml_upgrade_mode() {
   [ "$ML_UPGRADE_MODE" = yes ] || return 0
-  api=$(api_pod) || return 0
-  if es "$api" GET /_ml/info >/dev/null 2>&1; then
-    es "$api" POST "/_ml/set_upgrade_mode?enabled=$1" >/dev/null || log "could not set machine learning upgrade mode to $1: going on"
+  if api GET /_ml/info >/dev/null; then
+    api POST "/_ml/set_upgrade_mode?enabled=$1" >/dev/null || log "could not set machine learning upgrade mode to $1: going on"
   fi
 }
 
 # full_restart POD...: Elastic's full cluster restart of the stale pods.
 full_restart() {
-  total=$#
   pods=
   for entry in "$@"; do
     split "$entry"
@@ -598,10 +672,9 @@ full_restart() {
     log "no pod runs an older template"
     return 0
   fi
-  api=$(api_pod) || fail "no running Elasticsearch pod"
   log "allocation limited to primaries, flushing"
-  limit_allocation "$api"
-  flush "$api"
+  limit_allocation
+  flush
   ml_upgrade_mode true
   log "stopping every stale pod at once:$pods"
   # shellcheck disable=SC2086 # pod names are single words
@@ -610,22 +683,23 @@ full_restart() {
     split "$entry"
     wait_for "$pod to come back on the new template" current "$sts" "$pod"
   done
-  wait_for "every node to join the cluster" all_joined "$total"
+  wait_for "every node to join the cluster" all_joined "$TOTAL_PODS"
   wait_for "every primary to be assigned" primaries_assigned
   log "every node has joined: allocation restored"
-  reset_allocation "$(api_pod)"
-  wait_for "the cluster to recover" healthy
-  ml_upgrade_mode false
-  for entry in "$@"; do
-    split "$entry"
-    ready "$pod" || fail "$pod is not ready after ${TIMEOUT}s (kubectl describe pod $pod)"
-  done
+  reset_allocation
   # shellcheck disable=SC2086
   set -- $pods
   RESTARTED=$#
 }
 
+# finish_rollout: whatever this run restarted, and whatever an interrupted
+# run left behind, the cluster ends recovered, every pod ready.
 finish_rollout() {
+  for pod in $ALL_PODS; do
+    ready "$pod" || fail "$pod is not ready after ${TIMEOUT}s (kubectl describe pod $pod)"
+  done
+  wait_for "the cluster to recover" healthy
+  ml_upgrade_mode false
   if [ "$RESTARTED" -eq 0 ]; then
     log "nothing to restart: every pod runs its StatefulSet's newest template"
   else

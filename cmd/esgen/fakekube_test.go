@@ -7,28 +7,36 @@ package main
 // back, and appends the call to $ESGEN_FAKE_CLUSTER.log.
 //
 // The model holds StatefulSets (replicas, update revision, strategy,
-// config hash) and their pods (revision, version, whether the node has
-// joined, whether its shards have recovered, readiness), the cluster's
-// allocation setting and its elected master. Time advances one tick per
-// call. A deleted pod comes back at once on its StatefulSet's update
-// revision and joins two ticks later; a data node's shards recover two
-// ticks after it joined, and only while allocation is not limited; the
-// cluster is yellow while a data node is away or recovering, and stays
-// yellow while nodes of two versions hold data; it turns red, for good,
-// once a pod named by red-after has been deleted. A restarted master or
-// data pod becomes ready only once its startup probe would pass: green,
-// or yellow with nothing initializing during an upgrade.
+// config hash, version) and their pods (revision, version, whether the
+// node has joined, readiness), the cluster's allocation setting, its
+// elected master, the stateful PodDisruptionBudget, and shards: each
+// shard has two copies, on two data nodes (one copy on a cluster of one
+// data node, whose replica can never be assigned). Time advances one tick
+// per call. A deleted or evicted pod comes back at once on its
+// StatefulSet's update revision, and its node joins two ticks later. A
+// copy on a node that left is gone; it comes back two ticks after the
+// master assigns it, which it does for a primary (the shard's only live
+// copy) whatever the allocation setting, for a replica only while
+// allocation is not limited and not onto a node older than the primary's
+// (a version upgrade), and one tick after the setting changes, as the
+// reroute runs, unless a health request waits for the master's pending
+// tasks. Health follows from the copies. A restarted master or data pod
+// becomes ready once its startup probe would pass.
 //
-// It also judges: deleting a master or data pod while another is down,
-// while the cluster has not recovered, or (for a data pod) with allocation
-// not limited, is recorded as a violation, as is deleting two at once
-// outside a full restart or a rack; `fakecluster check` fails on any.
+// It also judges, from the shards rather than from health: deleting or
+// evicting a data pod whose copies are the last live copies of a shard,
+// a data pod while a shard that could have both copies lacks one, any
+// pod that holds state while another is not ready (one at a time; a rack
+// at a time by rack), or a data pod with allocation not limited, is a
+// violation that `fakecluster check` reports. The stateful budget answers
+// evictions as the API server does: 429 while it allows no disruption.
 
 import (
 	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -47,23 +55,29 @@ import (
 
 // fakeCluster is the model a fake kubectl call reads and writes.
 type fakeCluster struct {
-	Namespace    string     `json:"namespace"`
-	Mode         string     `json:"mode"` // rolling, by-rack or full-restart: what the judge allows
-	StatefulSets []*fakeSTS `json:"statefulSets"`
-	Pods         []*fakePod `json:"pods"`
-	Master       string     `json:"master"`
-	Allocation   string     `json:"allocation"` // "" (default), primaries, none, all
-	MLUpgrade    bool       `json:"mlUpgrade"`
-	HealthTarget string     `json:"healthTarget"`
-	Tick         int        `json:"tick"`
-	NextUID      int        `json:"nextUID"`
-	RedAfter     string     `json:"redAfter,omitempty"`
-	NeverJoins   string     `json:"neverJoins,omitempty"`
-	Red          bool       `json:"red"`
-	KillAtDelete int        `json:"killAtDelete,omitempty"`
-	Deletes      [][]string `json:"deletes"`
-	Violations   []string   `json:"violations"`
-	Requests     []string   `json:"requests"`
+	Namespace    string       `json:"namespace"`
+	Cluster      string       `json:"cluster"`
+	Mode         string       `json:"mode"` // rolling, by-rack or full-restart: what the judge allows
+	StatefulSets []*fakeSTS   `json:"statefulSets"`
+	Pods         []*fakePod   `json:"pods"`
+	Shards       []*fakeShard `json:"shards"`
+	Master       string       `json:"master"`
+	Allocation   string       `json:"allocation"` // "" (default), primaries, none
+	Transient    string       `json:"transient,omitempty"`
+	RerouteAt    int          `json:"rerouteAt"` // the tick from which a changed setting takes effect
+	MLUpgrade    bool         `json:"mlUpgrade"`
+	HealthTarget string       `json:"healthTarget"`
+	Tick         int          `json:"tick"`
+	NextUID      int          `json:"nextUID"`
+	Calls        int          `json:"calls"`
+	FailCall     int          `json:"failCall,omitempty"`
+	RedAfter     string       `json:"redAfter,omitempty"`
+	NeverJoins   string       `json:"neverJoins,omitempty"`
+	Red          bool         `json:"red"`
+	KillAtDelete int          `json:"killAtDelete,omitempty"`
+	Deletes      [][]string   `json:"deletes"`
+	Violations   []string     `json:"violations"`
+	Requests     []string     `json:"requests"`
 }
 
 type fakeSTS struct {
@@ -74,23 +88,28 @@ type fakeSTS struct {
 	ConfigHash     string `json:"configHash"`
 	Version        string `json:"version"`
 	Rack           string `json:"rack,omitempty"`
-	Master, Data   bool
+	Master         bool   `json:"master"`
+	Data           bool   `json:"data"`
 }
 
 type fakePod struct {
-	Name      string `json:"name"`
-	STS       string `json:"sts"`
-	UID       string `json:"uid"`
-	Revision  string `json:"revision"`
-	Version   string `json:"version"`
-	JoinAt    int    `json:"joinAt"`
-	Joined    bool   `json:"joined"`
-	Recovered bool   `json:"recovered"`
-	RecoverAt int    `json:"recoverAt"`
-	Ready     bool   `json:"ready"`
+	Name     string `json:"name"`
+	STS      string `json:"sts"`
+	UID      string `json:"uid"`
+	Revision string `json:"revision"`
+	Version  string `json:"version"`
+	JoinAt   int    `json:"joinAt"`
+	Joined   bool   `json:"joined"`
+	Ready    bool   `json:"ready"`
 }
 
-func fakeClusterPath() string { return os.Getenv("ESGEN_FAKE_CLUSTER") }
+// fakeShard is one shard: its copies' nodes, whether each is live, and
+// when one being recovered is (0: not assigned).
+type fakeShard struct {
+	Nodes     []string `json:"nodes"`
+	Live      []bool   `json:"live"`
+	RecoverAt []int    `json:"recoverAt"`
+}
 
 func loadFake(path string) (*fakeCluster, error) {
 	data, err := os.ReadFile(path)
@@ -130,66 +149,107 @@ func (f *fakeCluster) pod(name string) *fakePod {
 func (f *fakeCluster) stateful(p *fakePod) bool { s := f.sts(p.STS); return s.Master || s.Data }
 func (f *fakeCluster) data(p *fakePod) bool     { return f.sts(p.STS).Data }
 
-// health returns the cluster's status and its initializing shards.
+// limited reports whether allocation keeps replicas from being assigned.
+func (f *fakeCluster) limited() bool {
+	setting := cmp.Or(f.Transient, f.Allocation) // transient wins
+	return setting == "primaries" || setting == "none"
+}
+
+// versionOrder compares two x.y.z versions.
+func versionOrder(a, b string) int {
+	va, _ := esspec.ParseVersion(a)
+	vb, _ := esspec.ParseVersion(b)
+	return va.Compare(vb)
+}
+
+// assignable reports whether the master assigns copy i of shard s now: a
+// primary (no other live copy) always, on a node that has joined; a
+// replica only while allocation is not limited and not onto a node older
+// than the primary's.
+func (f *fakeCluster) assignable(s *fakeShard, i int) bool {
+	node := f.pod(s.Nodes[i])
+	if node == nil || !node.Joined || s.Live[i] {
+		return false
+	}
+	primary := -1
+	for j := range s.Nodes {
+		if j != i && s.Live[j] {
+			primary = j
+		}
+	}
+	if primary < 0 {
+		return true
+	}
+	if f.limited() {
+		return false
+	}
+	return versionOrder(node.Version, f.pod(s.Nodes[primary]).Version) >= 0
+}
+
+// reroute assigns what the master would: copies it can assign start
+// recovering.
+func (f *fakeCluster) reroute() {
+	for _, s := range f.Shards {
+		for i := range s.Nodes {
+			if s.RecoverAt[i] == 0 && f.assignable(s, i) {
+				s.RecoverAt[i] = f.Tick + 2
+			}
+		}
+	}
+}
+
+// health returns the cluster's status and its initializing copies.
 func (f *fakeCluster) health() (string, int) {
 	if f.Red {
 		return "red", 0
 	}
 	status, initializing := "green", 0
-	versions := map[string]bool{}
-	newData := false
-	for _, p := range f.Pods {
-		if !p.Joined {
-			if f.data(p) {
-				status = "yellow"
-			}
-			continue
-		}
-		versions[p.Version] = true
-		if !f.data(p) {
-			continue
-		}
-		if p.Version == f.sts(p.STS).Version {
-			newData = true
-		}
-		if !p.Recovered {
-			status = "yellow"
-			if f.Allocation != "primaries" && f.Allocation != "none" {
+	for _, s := range f.Shards {
+		live := 0
+		for i := range s.Nodes {
+			if s.Live[i] {
+				live++
+			} else if s.RecoverAt[i] > 0 {
 				initializing++
 			}
 		}
-	}
-	if len(versions) > 1 && newData {
-		status = "yellow" // new primaries cannot replicate to older nodes
+		switch {
+		case live == 0:
+			return "red", initializing
+		case live < 2:
+			status = "yellow"
+		}
 	}
 	return status, initializing
 }
 
+// mixed reports whether nodes of more than one version have joined.
+func (f *fakeCluster) mixed() bool {
+	versions := map[string]bool{}
+	for _, p := range f.Pods {
+		if p.Joined {
+			versions[p.Version] = true
+		}
+	}
+	return len(versions) > 1
+}
+
 // gatePasses says whether a restarted master or data pod's startup probe
-// would pass now.
+// would pass now: what the kubelet sees, not what the judge goes by.
 func (f *fakeCluster) gatePasses() bool {
 	status, initializing := f.health()
 	switch status {
 	case "green":
 		return true
 	case "yellow":
-		if f.HealthTarget == "yellow" {
-			return true
-		}
-		versions := map[string]bool{}
-		for _, p := range f.Pods {
-			if p.Joined {
-				versions[p.Version] = true
-			}
-		}
-		return initializing == 0 && len(versions) > 1
+		return initializing == 0 && (f.HealthTarget == "yellow" || f.mixed())
 	}
 	return false
 }
 
-// advance moves time one tick on: pods join, shards recover, pods turn
-// ready, and RollingUpdate StatefulSets replace their stale pods, highest
-// ordinal first, once all their pods are ready.
+// advance moves time one tick on: pods join, copies recover, pods turn
+// ready, and RollingUpdate StatefulSets replace their stale pods,
+// highest ordinal first, once all their pods are ready.
 func (f *fakeCluster) advance() {
 	f.Tick++
 	for _, s := range f.StatefulSets {
@@ -214,22 +274,20 @@ func (f *fakeCluster) advance() {
 	for _, p := range f.Pods {
 		if !p.Joined && f.Tick >= p.JoinAt {
 			p.Joined = true
-			p.RecoverAt = f.Tick + 2
 		}
 	}
-	for _, p := range f.Pods {
-		if p.Joined && !p.Recovered && f.Allocation != "primaries" && f.Allocation != "none" && f.Tick >= p.RecoverAt {
-			p.Recovered = true
-		}
-		if p.Joined && f.Allocation == "primaries" {
-			p.RecoverAt = max(p.RecoverAt, f.Tick+2)
+	for _, s := range f.Shards {
+		for i := range s.Nodes {
+			if !s.Live[i] && s.RecoverAt[i] > 0 && f.Tick >= s.RecoverAt[i] {
+				s.Live[i], s.RecoverAt[i] = true, 0
+			}
 		}
 	}
+	if f.Tick >= f.RerouteAt {
+		f.reroute()
+	}
 	for _, p := range f.Pods {
-		if p.Ready || !p.Joined {
-			continue
-		}
-		if !f.stateful(p) || f.gatePasses() {
+		if !p.Ready && p.Joined && (!f.stateful(p) || f.gatePasses()) {
 			p.Ready = true
 		}
 	}
@@ -246,7 +304,7 @@ func (f *fakeCluster) advance() {
 
 // fakeKubectl is the kubectl command of the scripts.
 func fakeKubectl() int {
-	path := fakeClusterPath()
+	path := os.Getenv("ESGEN_FAKE_CLUSTER")
 	f, err := loadFake(path)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fake kubectl: %v\n", err)
@@ -254,21 +312,56 @@ func fakeKubectl() int {
 	}
 	args := os.Args[1:]
 	logCall(path, args)
-	f.advance()
+	f.Calls++
 	var stdout bytes.Buffer
-	code := f.run(args, &stdout)
+	code := 1
+	if f.Calls == f.FailCall {
+		fmt.Fprintln(os.Stderr, "Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout")
+	} else {
+		f.advance()
+		code = f.run(args, &stdout)
+	}
 	if err := f.save(path); err != nil {
 		fmt.Fprintf(os.Stderr, "fake kubectl: %v\n", err)
 		return 1
 	}
 	os.Stdout.Write(stdout.Bytes())
 	if code == -1 {
-		// An interruption that leaves no time for cleanup: the runbook's
-		// shell goes down with its trap unrun.
-		syscall.Kill(os.Getppid(), syscall.SIGKILL)
+		killRunbook()
 		return 1
 	}
 	return code
+}
+
+// killRunbook is an interruption that leaves no time for cleanup: the
+// shell running the runbook (sh *.sh), with the subshells it forked for
+// this call (which share its command line), goes down with its traps
+// unrun, the outermost first, so that none goes on.
+func killRunbook() {
+	var chain []int
+	for pid := os.Getppid(); pid > 1; {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			break
+		}
+		if args := strings.Split(string(cmdline), "\x00"); len(args) < 2 || !strings.HasSuffix(args[1], ".sh") {
+			break // past the runbook's shell
+		}
+		chain = append(chain, pid)
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			break
+		}
+		// stat: pid (comm) state ppid ...
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) < 2 {
+			break
+		}
+		pid, _ = strconv.Atoi(fields[1])
+	}
+	for _, pid := range slices.Backward(chain) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
 }
 
 func logCall(path string, args []string) {
@@ -298,7 +391,7 @@ func (f *fakeCluster) run(args []string, out *bytes.Buffer) int {
 		case strings.HasPrefix(a, "--") && strings.Contains(a, "="):
 			k, v, _ := strings.Cut(a[2:], "=")
 			flags[k] = v
-		case a == "--namespace" || a == "-n" || a == "-l" || a == "-o" || a == "-c":
+		case a == "--namespace" || a == "-n" || a == "-l" || a == "-o" || a == "-c" || a == "-f" || a == "--raw":
 			flags[strings.TrimLeft(a, "-")] = args[i+1]
 			i++
 		case strings.HasPrefix(a, "--"):
@@ -307,11 +400,19 @@ func (f *fakeCluster) run(args []string, out *bytes.Buffer) int {
 			words = append(words, a)
 		}
 	}
-	if ns := cmp.Or(flags["namespace"], flags["n"]); ns != f.Namespace {
-		fmt.Fprintf(os.Stderr, "fake kubectl: namespace %q, the cluster is in %q\n", ns, f.Namespace)
+	if len(words) == 0 {
 		return 1
 	}
-	if len(words) == 0 {
+	switch words[0] {
+	case "config":
+		// config view --minify -o jsonpath={..namespace}: the context's namespace.
+		out.WriteString(f.Namespace)
+		return 0
+	case "create":
+		return f.evict(flags["raw"], flags["f"])
+	}
+	if ns := cmp.Or(flags["namespace"], flags["n"]); ns != f.Namespace {
+		fmt.Fprintf(os.Stderr, "fake kubectl: namespace %q, the cluster is in %q\n", ns, f.Namespace)
 		return 1
 	}
 	switch words[0] {
@@ -345,7 +446,10 @@ func (f *fakeCluster) get(words []string, flags map[string]string, out *bytes.Bu
 		obj = map[string]any{
 			"metadata": map[string]any{"name": s.Name, "generation": 2},
 			"spec": map[string]any{"replicas": s.Replicas, "updateStrategy": map[string]any{"type": s.Strategy},
-				"template": map[string]any{"metadata": map[string]any{"annotations": map[string]any{render.ConfigHashAnnotation: s.ConfigHash}}}},
+				"template": map[string]any{"metadata": map[string]any{
+					"annotations": map[string]any{render.ConfigHashAnnotation: s.ConfigHash},
+					"labels":      map[string]any{render.LabelVersion: s.Version},
+				}}},
 			"status": map[string]any{"observedGeneration": 2, "updateRevision": s.UpdateRevision},
 		}
 	case words[0] == "pod" && len(words) == 2:
@@ -368,6 +472,9 @@ func (f *fakeCluster) get(words []string, flags map[string]string, out *bytes.Bu
 			items = append(items, f.podObject(p))
 		}
 		obj = map[string]any{"items": items}
+	case words[0] == "pdb" && len(words) == 2 && words[1] == esspec.StatefulBudgetName(f.Cluster):
+		allowed, _ := f.budget()
+		obj = map[string]any{"status": map[string]any{"disruptionsAllowed": allowed}}
 	default:
 		fmt.Fprintf(os.Stderr, "fake kubectl: cannot get %v\n", words)
 		return 1
@@ -386,6 +493,22 @@ func (f *fakeCluster) podObject(p *fakePod) map[string]any {
 		"metadata": map[string]any{"name": p.Name, "uid": p.UID, "labels": map[string]any{"controller-revision-hash": p.Revision}},
 		"status":   map[string]any{"phase": "Running"},
 	}
+}
+
+// budget returns the stateful budget's disruptions allowed and whether it
+// is healthy (as many ready pods as it asks for).
+func (f *fakeCluster) budget() (int, bool) {
+	expected, healthy := 0, 0
+	for _, p := range f.Pods {
+		if f.stateful(p) {
+			expected++
+			if p.Ready {
+				healthy++
+			}
+		}
+	}
+	desired := expected - 1 // maxUnavailable 1
+	return max(0, healthy-desired), healthy >= desired
 }
 
 // jsonpath evaluates the part of kubectl's JSONPath the runbooks use:
@@ -469,6 +592,44 @@ func (f *fakeCluster) delete(words []string) int {
 			return 1
 		}
 	}
+	return f.remove(names)
+}
+
+// evict answers create --raw /api/v1/namespaces/NS/pods/POD/eviction -f -
+// as the API server does with the stateful budget.
+func (f *fakeCluster) evict(raw, file string) int {
+	parts := strings.Split(raw, "/")
+	if len(parts) != 8 || parts[3] != "namespaces" || parts[5] != "pods" || parts[7] != "eviction" || file != "-" {
+		fmt.Fprintf(os.Stderr, "fake kubectl: create --raw /api/v1/namespaces/NS/pods/POD/eviction -f - only: %q\n", raw)
+		return 1
+	}
+	body, _ := io.ReadAll(os.Stdin)
+	var eviction struct {
+		Kind     string `json:"kind"`
+		Metadata struct{ Name, Namespace string }
+	}
+	if err := json.Unmarshal(body, &eviction); err != nil || eviction.Kind != "Eviction" ||
+		eviction.Metadata.Name != parts[6] || eviction.Metadata.Namespace != parts[4] || parts[4] != cmp.Or(f.Namespace, "default") {
+		fmt.Fprintf(os.Stderr, "Error from server (BadRequest): %s for %s\n", body, raw)
+		return 1
+	}
+	p := f.pod(parts[6])
+	if p == nil {
+		fmt.Fprintf(os.Stderr, "Error from server (NotFound): pods %q not found\n", parts[6])
+		return 1
+	}
+	if f.stateful(p) {
+		allowed, healthy := f.budget()
+		if (p.Ready && allowed < 1) || (!p.Ready && !healthy) {
+			fmt.Fprintln(os.Stderr, "Error from server (TooManyRequests): Cannot evict pod as it would violate the pod's disruption budget.")
+			return 1
+		}
+	}
+	return f.remove([]string{p.Name})
+}
+
+// remove judges, records and carries out the deletion of pods.
+func (f *fakeCluster) remove(names []string) int {
 	f.judge(names)
 	f.Deletes = append(f.Deletes, names)
 	for _, n := range names {
@@ -484,7 +645,8 @@ func (f *fakeCluster) delete(words []string) int {
 }
 
 // recreate replaces a pod, as its StatefulSet does: same name, new UID,
-// the update revision; its node joins two ticks later.
+// the update revision; its node joins two ticks later, and the copies it
+// held are gone until recovered.
 func (f *fakeCluster) recreate(p *fakePod) {
 	s := f.sts(p.STS)
 	f.NextUID++
@@ -493,10 +655,37 @@ func (f *fakeCluster) recreate(p *fakePod) {
 	if p.Name == f.NeverJoins {
 		p.JoinAt = math.MaxInt
 	}
+	for _, sh := range f.Shards {
+		for i := range sh.Nodes {
+			if sh.Nodes[i] == p.Name {
+				sh.Live[i], sh.RecoverAt[i] = false, 0
+			}
+		}
+	}
 }
 
-// judge records what makes a deletion unsafe.
+// judge records what makes a deletion unsafe, from the shards. A full
+// restart takes every copy down by design: only its procedure is judged.
 func (f *fakeCluster) judge(names []string) {
+	gone := func(node string) bool { return slices.Contains(names, node) }
+	if f.Mode == "full-restart" {
+		for _, n := range names {
+			if f.data(f.pod(n)) && !f.limited() {
+				f.Violations = append(f.Violations, fmt.Sprintf("%s deleted with allocation not limited to primaries", n))
+			}
+		}
+		return
+	}
+	for i, s := range f.Shards {
+		lost, holds := true, false
+		for j, node := range s.Nodes {
+			holds = holds || (gone(node) && s.Live[j])
+			lost = lost && (gone(node) || !s.Live[j])
+		}
+		if holds && lost {
+			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted with the last live copy of shard %d", names, i))
+		}
+	}
 	stateful := 0
 	racks := map[string]bool{}
 	for _, n := range names {
@@ -505,33 +694,37 @@ func (f *fakeCluster) judge(names []string) {
 			stateful++
 		}
 		racks[f.sts(p.STS).Rack] = true
-		if f.data(p) && f.Allocation != "primaries" {
-			f.Violations = append(f.Violations, fmt.Sprintf("%s deleted with allocation %q, not limited to primaries", n, f.Allocation))
+		if f.data(p) && !f.limited() {
+			f.Violations = append(f.Violations, fmt.Sprintf("%s deleted with allocation not limited to primaries", n))
 		}
 	}
-	switch f.Mode {
-	case "full-restart":
-		return
-	case "by-rack":
-		if len(racks) > 1 {
-			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted together from %d racks", names, len(racks)))
-		}
-	default:
-		if stateful > 1 {
-			f.Violations = append(f.Violations, fmt.Sprintf("%v: %d master or data pods deleted at once", names, stateful))
-		}
+	switch {
+	case f.Mode == "by-rack" && len(racks) > 1:
+		f.Violations = append(f.Violations, fmt.Sprintf("%v deleted together from %d racks", names, len(racks)))
+	case f.Mode != "by-rack" && stateful > 1:
+		f.Violations = append(f.Violations, fmt.Sprintf("%v: %d master or data pods deleted at once", names, stateful))
 	}
 	if stateful == 0 {
 		return
 	}
 	for _, p := range f.Pods {
-		if !slices.Contains(names, p.Name) && f.stateful(p) && !p.Ready {
+		if !gone(p.Name) && f.stateful(p) && !p.Ready {
 			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted while %s is not ready", names, p.Name))
 		}
 	}
-	if !f.gatePasses() {
-		status, _ := f.health()
-		f.Violations = append(f.Violations, fmt.Sprintf("%v deleted while the cluster is %s", names, status))
+	// Elastic's procedure waits for green between nodes; yellow only for
+	// replicas that cannot be assigned (a newer primary, or no other node).
+	for i, s := range f.Shards {
+		for j, node := range s.Nodes {
+			if s.Live[j] || len(s.Nodes) < 2 {
+				continue
+			}
+			other := f.pod(s.Nodes[1-j])
+			if p := f.pod(node); s.Live[1-j] && p.Joined && versionOrder(p.Version, other.Version) < 0 {
+				continue // a replica the newer primary cannot have
+			}
+			f.Violations = append(f.Violations, fmt.Sprintf("%v deleted while shard %d lacks a copy it could have", names, i))
+		}
 	}
 }
 
@@ -574,15 +767,19 @@ func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
 		fmt.Fprintln(os.Stderr, "Elasticsearch does not answer on port 9200")
 		return 7
 	}
-	method, path := words[i+5], words[i+6:][0]
+	method, path := words[i+5], words[i+6]
 	body := ""
 	if len(words) > i+7 {
 		body = words[i+7]
 	}
 	f.Requests = append(f.Requests, strings.TrimSpace(method+" "+path+" "+body))
-	status, initializing := f.health()
-	switch method + " " + path {
+	route, query, _ := strings.Cut(path, "?")
+	if route == "/_cluster/health" && strings.Contains(query, "wait_for_events=languid") {
+		f.reroute() // the master's pending tasks run first
+	}
+	switch method + " " + route {
 	case "GET /_cluster/health":
+		status, initializing := f.health()
 		var nodes, data int
 		for _, p := range f.Pods {
 			if p.Joined {
@@ -593,12 +790,16 @@ func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
 			}
 		}
 		unassigned := 0
-		if status != "green" {
-			unassigned = 3
+		for _, s := range f.Shards {
+			for j := range s.Nodes {
+				if !s.Live[j] && s.RecoverAt[j] == 0 {
+					unassigned++
+				}
+			}
 		}
-		fmt.Fprintf(out, `{"cluster_name":"fake","status":"%s","timed_out":false,"number_of_nodes":%d,"number_of_data_nodes":%d,"active_primary_shards":10,"active_shards":20,"relocating_shards":0,"initializing_shards":%d,"unassigned_shards":%d,"delayed_unassigned_shards":0}`+"\n",
-			status, nodes, data, initializing, unassigned)
-	case "GET /_cat/nodes?h=name", "GET /_cat/nodes?h=version":
+		fmt.Fprintf(out, `{"cluster_name":"fake","status":"%s","timed_out":false,"number_of_nodes":%d,"number_of_data_nodes":%d,"active_primary_shards":%d,"active_shards":20,"relocating_shards":0,"initializing_shards":%d,"unassigned_shards":%d,"delayed_unassigned_shards":0,"number_of_pending_tasks":0}`+"\n",
+			status, nodes, data, len(f.Shards), initializing, unassigned)
+	case "GET /_cat/nodes":
 		width := 0
 		for _, p := range f.Pods {
 			width = max(width, len(p.Name))
@@ -608,44 +809,52 @@ func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
 				continue
 			}
 			v := p.Name
-			if strings.HasSuffix(path, "version") {
+			if query == "h=version" {
 				v = p.Version
 			}
 			fmt.Fprintf(out, "%-*s\n", width, v) // _cat pads its columns
 		}
-	case "GET /_cat/master?h=node":
+	case "GET /_cat/master":
 		fmt.Fprintf(out, "%s\n", f.Master)
-	case "GET /_cluster/settings?flat_settings=true":
-		persistent := map[string]any{}
+	case "GET /_cluster/settings":
+		settings := map[string]any{"persistent": map[string]any{}, "transient": map[string]any{}}
 		if f.Allocation != "" {
-			persistent["cluster.routing.allocation.enable"] = f.Allocation
+			settings["persistent"] = map[string]any{"cluster.routing.allocation.enable": f.Allocation}
 		}
-		data, _ := json.Marshal(map[string]any{"persistent": persistent, "transient": map[string]any{}})
+		if f.Transient != "" {
+			settings["transient"] = map[string]any{"cluster.routing.allocation.enable": f.Transient}
+		}
+		data, _ := json.Marshal(settings)
 		fmt.Fprintf(out, "%s\n", data)
 	case "PUT /_cluster/settings":
-		var req struct {
-			Persistent map[string]*string `json:"persistent"`
-		}
-		if err := json.Unmarshal([]byte(body), &req); err != nil || len(req.Persistent) != 1 {
+		var req map[string]map[string]*string
+		if err := json.Unmarshal([]byte(body), &req); err != nil || len(req["persistent"]) != 1 {
 			fmt.Fprintf(os.Stderr, "HTTP 400 from PUT /_cluster/settings: %q\n", body)
 			return 22
 		}
-		v, ok := req.Persistent["cluster.routing.allocation.enable"]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "HTTP 400 from PUT /_cluster/settings: %q\n", body)
-			return 22
+		for scope, target := range map[string]*string{"persistent": &f.Allocation, "transient": &f.Transient} {
+			settings, ok := req[scope]
+			if !ok {
+				continue
+			}
+			v, ok := settings["cluster.routing.allocation.enable"]
+			if !ok || len(settings) != 1 {
+				fmt.Fprintf(os.Stderr, "HTTP 400 from PUT /_cluster/settings: %q\n", body)
+				return 22
+			}
+			*target = ""
+			if v != nil && *v != "all" {
+				*target = *v
+			}
 		}
-		f.Allocation = ""
-		if v != nil && *v != "all" {
-			f.Allocation = *v
-		}
+		f.RerouteAt = f.Tick + 1 // the reroute runs after the answer
 		fmt.Fprintln(out, `{"acknowledged":true}`)
 	case "POST /_flush", "POST /_flush/synced":
 		fmt.Fprintln(out, `{"_shards":{"total":20,"successful":20,"failed":0}}`)
 	case "GET /_ml/info":
-		fmt.Fprintln(out, `{"upgrade_mode":false}`)
-	case "POST /_ml/set_upgrade_mode?enabled=true", "POST /_ml/set_upgrade_mode?enabled=false":
-		f.MLUpgrade = strings.HasSuffix(path, "true")
+		fmt.Fprintf(out, `{"upgrade_mode":%v}`+"\n", f.MLUpgrade)
+	case "POST /_ml/set_upgrade_mode":
+		f.MLUpgrade = query == "enabled=true"
 		fmt.Fprintln(out, `{"acknowledged":true}`)
 	default:
 		fmt.Fprintf(os.Stderr, "HTTP 400 from %s %s\n", method, path)
@@ -657,16 +866,18 @@ func (f *fakeCluster) exec(words []string, out *bytes.Buffer) int {
 // cmdFakeCluster implements the scripts' command
 //
 //	fakecluster init SPEC [key=value...]  model the cluster SPEC renders, every pod stale
-//	fakecluster deletes                   print each deletion, one line each
+//	fakecluster deletes                   print each deletion or eviction, one line each
 //	fakecluster requests PATTERN          print the Elasticsearch requests that contain PATTERN
 //	fakecluster check                     fail unless the rollout ended cleanly
 //	! fakecluster check                   fail if it did; print the problems
 //
-// init takes mode= (rolling, by-rack, full-restart), from= (the version
-// the running pods have), master= (the elected master), red-after=POD,
-// never-joins=POD (its node does not come back), kill-at-delete=N,
-// strategy= and hash= (every StatefulSet's update strategy and config
-// hash, as a cluster that has not applied the spec has them),
+// init takes mode= (rolling, by-rack, full-restart: what the judge
+// allows), from= (the version the running pods have), master= (the
+// elected master), red-after=POD, never-joins=POD (its node does not come
+// back), kill-at-delete=N, fail-call=N (the Nth kubectl call cannot reach
+// the API server), strategy= and hash= (every StatefulSet's update
+// strategy and config hash, as a cluster that has not applied the spec
+// has them), transient= (a transient allocation setting),
 // current=POD,... (pods already on the new template) and red=yes (the
 // cluster is red from the start).
 func cmdFakeCluster(ts *testscript.TestScript, neg bool, args []string) {
@@ -706,11 +917,14 @@ func cmdFakeCluster(ts *testscript.TestScript, neg bool, args []string) {
 				problems = append(problems, fmt.Sprintf("%s: revision %s (want %s), ready %v", p.Name, p.Revision, s.UpdateRevision, p.Ready))
 			}
 		}
-		if f.Allocation != "" {
-			problems = append(problems, "allocation left at "+f.Allocation)
+		if f.Allocation != "" || f.Transient != "" {
+			problems = append(problems, "allocation left at "+cmp.Or(f.Transient, f.Allocation))
 		}
 		if f.MLUpgrade {
 			problems = append(problems, "machine learning left in upgrade mode")
+		}
+		if status, _ := f.health(); status != "green" && !(status == "yellow" && f.HealthTarget == "yellow") {
+			problems = append(problems, "the cluster is "+status)
 		}
 		switch {
 		case len(problems) > 0 && !neg:
@@ -727,7 +941,7 @@ func cmdFakeCluster(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // newFakeCluster models the cluster a spec renders, with every pod on an
-// older revision, joined, recovered and ready.
+// older revision, joined and ready, every shard copy live.
 func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
 	file, err := os.Open(specPath)
 	if err != nil {
@@ -748,11 +962,15 @@ func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
 		k, v, _ := strings.Cut(o, "=")
 		opt[k] = v
 	}
-	f := &fakeCluster{Namespace: c.Metadata.Namespace, Mode: cmp.Or(opt["mode"], "rolling"), RedAfter: opt["red-after"], NeverJoins: opt["never-joins"], Red: opt["red"] != "", HealthTarget: "green"}
-	if n, err := strconv.Atoi(cmp.Or(opt["kill-at-delete"], "0")); err == nil {
-		f.KillAtDelete = n
+	f := &fakeCluster{
+		Namespace: c.Metadata.Namespace, Cluster: c.Metadata.Name, Mode: cmp.Or(opt["mode"], "rolling"),
+		RedAfter: opt["red-after"], NeverJoins: opt["never-joins"], Red: opt["red"] != "",
+		HealthTarget: "green", Transient: opt["transient"],
 	}
+	f.KillAtDelete, _ = strconv.Atoi(cmp.Or(opt["kill-at-delete"], "0"))
+	f.FailCall, _ = strconv.Atoi(cmp.Or(opt["fail-call"], "0"))
 	current := strings.Split(opt["current"], ",")
+	var data []string
 	for _, o := range objs {
 		switch o := o.(type) {
 		case *appsv1.StatefulSet:
@@ -770,7 +988,7 @@ func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
 				name := fmt.Sprintf("%s-%d", o.Name, i)
 				f.NextUID++
 				p := &fakePod{Name: name, STS: o.Name, UID: fmt.Sprintf("uid-%d", f.NextUID), Revision: o.Name + "-old",
-					Version: cmp.Or(opt["from"], c.Spec.Version), Joined: true, Recovered: true, Ready: true}
+					Version: cmp.Or(opt["from"], c.Spec.Version), Joined: true, Ready: true}
 				if slices.Contains(current, name) {
 					p.Revision, p.Version = s.UpdateRevision, s.Version
 				}
@@ -778,12 +996,38 @@ func newFakeCluster(specPath string, options []string) (*fakeCluster, error) {
 				if s.Master && f.Master == "" {
 					f.Master = name
 				}
+				if s.Data {
+					data = append(data, name)
+				}
 			}
 		case *corev1.ConfigMap:
 			if t := o.Data[render.HealthTargetKey]; t != "" {
 				f.HealthTarget = t
 			}
 		}
+	}
+	// Shard i on data node i and the next one in another rack (forced
+	// awareness), or simply the next: every node holds copies of two
+	// shards.
+	slices.Sort(data)
+	rack := func(pod string) string { return f.sts(f.pod(pod).STS).Rack }
+	for i := range data {
+		s := &fakeShard{Nodes: []string{data[i]}}
+		if len(data) > 1 {
+			next := data[(i+1)%len(data)]
+			for k := 1; k < len(data); k++ {
+				if n := data[(i+k)%len(data)]; rack(n) != rack(data[i]) {
+					next = n
+					break
+				}
+			}
+			s.Nodes = append(s.Nodes, next)
+		}
+		s.Live, s.RecoverAt = make([]bool, len(s.Nodes)), make([]int, len(s.Nodes))
+		for j := range s.Live {
+			s.Live[j] = true
+		}
+		f.Shards = append(f.Shards, s)
 	}
 	if m := opt["master"]; m != "" {
 		f.Master = m
