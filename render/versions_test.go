@@ -37,30 +37,33 @@ func secretOrNull(on bool, name string) string {
 
 // TestSettingsPerMajor pins, for one spec per major, the role, discovery,
 // memory-lock and heap settings of every nodeSet. Memory lock is on by
-// default on 2.x only, whose image starts as root.
+// default on 2.x only, whose image starts as root. Before 6.6, which
+// bounds its DNS cache itself, ES_JAVA_OPTS also bounds it
+// (bootstrap.DNSCacheOpts).
 func TestSettingsPerMajor(t *testing.T) {
 	// Each value is the nodeSet's role, discovery and memory-lock settings
 	// (keys that start with node. other than node.name, discovery.,
-	// cluster.initial_master_nodes and bootstrap.), then its heap variable.
+	// cluster.initial_master_nodes and bootstrap.), then its heap and JVM
+	// options variables.
 	for _, tc := range []struct {
 		version  string
 		security bool
 		want     map[string]string
 	}{
 		{"2.3.5", false, map[string]string{
-			"master": "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=true | ES_HEAP_SIZE=1g",
-			"data":   "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.master=false | ES_HEAP_SIZE=3g",
-			"coord":  "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=false | ES_HEAP_SIZE=512m",
+			"master": "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=true | ES_HEAP_SIZE=1g | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
+			"data":   "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.master=false | ES_HEAP_SIZE=3g | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
+			"coord":  "bootstrap.mlockall=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=false | ES_HEAP_SIZE=512m | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
 		}},
 		{"2.4.6", false, map[string]string{
-			"master": "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=true | ES_HEAP_SIZE=1g",
-			"data":   "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.master=false | ES_HEAP_SIZE=3g",
-			"coord":  "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=false | ES_HEAP_SIZE=512m",
+			"master": "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=true | ES_HEAP_SIZE=1g | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
+			"data":   "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.master=false | ES_HEAP_SIZE=3g | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
+			"coord":  "bootstrap.memory_lock=true discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.master=false | ES_HEAP_SIZE=512m | ES_JAVA_OPTS=-Dsun.net.inetaddr.ttl=60",
 		}},
 		{"5.6.16", false, map[string]string{
-			"master": "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
-			"data":   "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g",
-			"coord":  "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m",
+			"master": "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g -Dsun.net.inetaddr.ttl=60",
+			"data":   "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=true node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms3g -Xmx3g -Dsun.net.inetaddr.ttl=60",
+			"coord":  "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=false node.ml=false | ES_JAVA_OPTS=-Xms512m -Xmx512m -Dsun.net.inetaddr.ttl=60",
 		}},
 		{"6.8.23", true, map[string]string{
 			"master": "discovery.zen.minimum_master_nodes=2 discovery.zen.ping.unicast.hosts=[es-es-discovery] node.data=false node.ingest=false node.master=true node.ml=false | ES_JAVA_OPTS=-Xms1g -Xmx1g",
