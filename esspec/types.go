@@ -302,6 +302,14 @@ type IssuerRef struct {
 type SecureSettingsSource struct {
 	// SecretName of the existing Secret.
 	SecretName string `json:"secretName" jsonschema:"required"`
+	// Revision names the Secret's contents, e.g. the date of its last
+	// rotation. Each pod builds its keystore from the Secret when it
+	// starts, so a changed Secret reaches no running node: change the
+	// revision with the Secret, and the pods' template changes (annotation
+	// esgen.dev/secure-settings-revision), so that esgen rollout restarts
+	// them onto the new values (under rollingUpdate, apply does). A label
+	// value: at most 63 letters, digits, '-', '_' or '.'.
+	Revision string `json:"revision,omitempty"`
 }
 
 // HTTP configures the <cluster>-es-http Service.

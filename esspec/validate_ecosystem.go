@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -113,6 +114,12 @@ func validSecureSettings(v *checker) field.ErrorList {
 			errs = append(errs, field.Duplicate(p, s.SecretName))
 		}
 		seen[s.SecretName] = true
+		// The revision goes into a pod annotation, next to the Secret's
+		// name; a label value keeps it short and free of the separators.
+		for _, msg := range validation.IsValidLabelValue(s.Revision) {
+			errs = append(errs, field.Invalid(path.Index(i).Child("revision"), s.Revision,
+				"names the Secret's contents in the pods' template: "+msg))
+		}
 	}
 	if len(v.c.Spec.Security.SecureSettings) > 0 && v.versionOK && !v.version.AtLeast(5, 3, 0) {
 		errs = append(errs, field.Forbidden(path, fmt.Sprintf("Elasticsearch %s has no keystore (it exists from 5.3)", v.version)))

@@ -427,6 +427,19 @@ func TestValidateErrors(t *testing.T) {
 			field.Duplicate(field.NewPath("spec", "security", "secureSettings").Index(1).Child("secretName"), nil),
 			field.Forbidden(field.NewPath("spec", "security", "secureSettings"), "has no keystore (it exists from 5.3)"),
 		}},
+		{"keystore revisions", func(c *esspec.Cluster) {
+			c.Spec.Security.SecureSettings = []esspec.SecureSettingsSource{{SecretName: "s3", Revision: "2026-12-02"}, {SecretName: "gcs"}}
+		}, nil},
+		{"keystore revision that is not a label value", func(c *esspec.Cluster) {
+			c.Spec.Security.SecureSettings = []esspec.SecureSettingsSource{
+				{SecretName: "s3", Revision: "2026-12-02T10:00Z"}, {SecretName: "gcs", Revision: strings.Repeat("1", 64)},
+			}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "security", "secureSettings").Index(0).Child("revision"), "2026-12-02T10:00Z",
+				"names the Secret's contents in the pods' template: a valid label must be an empty string or consist of alphanumeric characters"),
+			field.Invalid(field.NewPath("spec", "security", "secureSettings").Index(1).Child("revision"), nil,
+				"names the Secret's contents in the pods' template: must be no more than 63 bytes"),
+		}},
 		{"empty patch", func(c *esspec.Cluster) { c.Spec.Patches = []esspec.Patch{{Patch: " "}} }, field.ErrorList{
 			field.Required(field.NewPath("spec", "patches").Index(0).Child("patch"), "strategic-merge"),
 		}},

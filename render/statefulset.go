@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -22,6 +23,31 @@ const DisposableAnnotation = "esgen.dev/disposable"
 // elasticsearch.yml (without cluster.initial_master_nodes), so that a
 // config change rolls the pods.
 const ConfigHashAnnotation = "esgen.dev/config-hash"
+
+// SecureSettingsRevisionAnnotation on a pod template lists the revision
+// of each secure-settings Secret that has one
+// (spec.security.secureSettings[].revision), as <secret>=<revision>
+// joined by commas. The keystore init container builds each pod's
+// keystore from the Secrets when the pod starts, and nothing a running
+// node holds follows a changed Secret: Elasticsearch reads its keystore
+// at start, and _nodes/reload_secure_settings (6.4+) re-reads the
+// pod's keystore file, which the init container wrote. A new revision
+// changes the template, so that the pods are stale: esgen rollout
+// restarts them one at a time (under RollingUpdate, apply does), each
+// onto a keystore built from the Secret as it is then.
+const SecureSettingsRevisionAnnotation = "esgen.dev/secure-settings-revision"
+
+// secureSettingsRevision is the value of SecureSettingsRevisionAnnotation,
+// in spec order; "" when no source names a revision.
+func secureSettingsRevision(c *esspec.Cluster) string {
+	var revs []string
+	for _, s := range c.Spec.Security.SecureSettings {
+		if s.Revision != "" {
+			revs = append(revs, s.SecretName+"="+s.Revision)
+		}
+	}
+	return strings.Join(revs, ",")
+}
 
 // terminationGracePeriod leaves a stopping node time to finish in-flight
 // requests and close its shards cleanly after the preStop delay.
@@ -96,6 +122,9 @@ func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.Po
 		podAnnotations = map[string]string{}
 	}
 	podAnnotations[ConfigHashAnnotation] = cfg.hash
+	if rev := secureSettingsRevision(c); rev != "" {
+		podAnnotations[SecureSettingsRevisionAnnotation] = rev
+	}
 	if c.Spec.Transport.MeshExclude {
 		// Istio's sidecar must not intercept node-to-node traffic: nodes
 		// address each other's pod IPs directly and speak their own TLS.
