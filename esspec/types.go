@@ -152,6 +152,9 @@ type Topology struct {
 	// HostAntiAffinity keeps a nodeSet's pods on distinct servers.
 	HostAntiAffinity AntiAffinity `json:"hostAntiAffinity,omitempty" jsonschema:"enum=required,enum=preferred,enum=none"`
 	// ZoneSpread adds topologySpreadConstraints on topology.kubernetes.io/zone.
+	// Elasticsearch does not learn the zones, so a shard's copies may share
+	// one: to keep them apart, list the zones as racks with rackLabel
+	// topology.kubernetes.io/zone instead.
 	ZoneSpread bool `json:"zoneSpread,omitempty"`
 }
 

@@ -45,7 +45,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		errs = append(errs, check(v)...)
 	}
 	for _, warn := range []func(*checker) field.ErrorList{
-		warnMasterCount, warnHeap, warnRacks, warnLoneTiers, warnNoPassword, warnExposedBehindPolicy,
+		warnMasterCount, warnHeap, warnRacks, warnZoneSpread, warnLoneTiers, warnNoPassword, warnExposedBehindPolicy,
 	} {
 		warnings = append(warnings, warn(v)...)
 	}

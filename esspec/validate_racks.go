@@ -103,3 +103,40 @@ func warnRackQuorum(v *checker) field.ErrorList {
 		"%d master-eligible nodes of nodeSet %s over %d racks: losing rack %s (%d of them) leaves %d, short of the quorum of %d, and the cluster stops; use at least 3 racks and spread the masters evenly",
 		total, strings.Join(sets, ", "), len(racks), racks[worstRack], worst, total-worst, quorum))}
 }
+
+// zoneLabel is the node label whose value is a server's zone, which
+// spec.topology.zoneSpread spreads pods over.
+const zoneLabel = "topology.kubernetes.io/zone"
+
+// warnZoneSpread: zoneSpread balances pods over zones, but no node knows
+// its zone, so shard allocation cannot keep a shard's copies apart.
+//
+// esgen renders node.attr values from the spec alone: it cannot read the
+// zone a pod lands in. Kubernetes 1.35 copies the node's zone label onto
+// pods at binding (KEP-4742, PodTopologyLabelsAdmission, beta), where the
+// downward API could read it, but esgen cannot tell whether a cluster runs
+// it, a pod without the label would start without the attribute (and get
+// no shards: AwarenessAllocationDecider answers "node does not contain
+// the awareness attribute"), and without the list of zones awareness cannot be forced,
+// so losing a zone would copy all its shards onto the others. Racks named
+// after the zones do it all from the spec: one StatefulSet per nodeSet and
+// zone, pinned there, with forced awareness over the listed zones.
+func warnZoneSpread(v *checker) field.ErrorList {
+	t := v.c.Spec.Topology
+	if !t.ZoneSpread || len(t.Racks) > 0 {
+		return nil
+	}
+	var data int32
+	for i := range v.c.Spec.NodeSets {
+		if ns := &v.c.Spec.NodeSets[i]; ns.HoldsData() {
+			data += ns.Replicas()
+		}
+	}
+	if data < 2 {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(specPath.Child("topology", "zoneSpread"), true, fmt.Sprintf(
+		"spreads the pods over zones, but Elasticsearch does not know the zones: a shard's primary and replica can sit on two of the %d data nodes in one zone, and losing that zone loses both; "+
+			"to keep them apart, name the zones as racks (rackLabel: %s, racks: [each zone]): one StatefulSet per nodeSet and zone, with forced shard allocation awareness; then remove zoneSpread",
+		data, zoneLabel))}
+}

@@ -571,6 +571,35 @@ func TestValidateWarnings(t *testing.T) {
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil, "1 nodes over 3 racks"),
 			field.Invalid(field.NewPath("spec", "nodeSets"), nil, "the data nodes sit in rack r1 only, and forced rack awareness"),
 		}},
+		{"zone spread of data nodes: Elasticsearch does not know the zones", func(c *esspec.Cluster) {
+			c.Spec.Topology.ZoneSpread = true
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "zoneSpread"), true,
+				"spreads the pods over zones, but Elasticsearch does not know the zones: a shard's primary and replica can sit on two of the 3 data nodes in one zone, and losing that zone loses both; "+
+					"to keep them apart, name the zones as racks (rackLabel: topology.kubernetes.io/zone, racks: [each zone]): one StatefulSet per nodeSet and zone, with forced shard allocation awareness; then remove zoneSpread"),
+		}},
+		{"zone spread counts the data nodes of every nodeSet and tier", func(c *esspec.Cluster) {
+			c.Spec.Topology.ZoneSpread = true
+			c.Spec.NodeSets[1].Count = new(int32(2))
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)),
+				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "zoneSpread"), true, "can sit on two of the 4 data nodes in one zone"),
+		}},
+		{"zone spread with one data node: no replica to keep apart", func(c *esspec.Cluster) {
+			c.Spec.Topology.ZoneSpread = true
+			c.Spec.NodeSets[1].Count = new(int32(1))
+		}, nil},
+		{"zones named as racks: forced awareness keeps copies apart", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "topology.kubernetes.io/zone"
+			c.Spec.Topology.Racks = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
+		}, nil},
+		{"zones named as racks, zone spread left on", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "topology.kubernetes.io/zone"
+			c.Spec.Topology.Racks = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
+			c.Spec.Topology.ZoneSpread = true
+		}, nil},
 		{"racks: even layout", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}

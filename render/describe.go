@@ -72,6 +72,30 @@ func (d *describer) header(b *strings.Builder) {
 	default:
 		fmt.Fprintf(b, "No racks: host anti-affinity %s\n", t.HostAntiAffinity)
 	}
+	d.awareness(b)
+}
+
+// awareness says whether shard allocation keeps a shard's copies apart,
+// and over what: racks (or zones named as racks) with forced awareness;
+// zones spread by Kubernetes alone, which Elasticsearch does not know.
+func (d *describer) awareness(b *strings.Builder) {
+	t := d.c.Spec.Topology
+	domain := "rack"
+	if t.RackLabel == topology.ZoneLabel {
+		domain = "zone"
+	}
+	if len(t.Racks) > 0 {
+		fmt.Fprintf(b, "Shard allocation awareness: attribute %s, forced over %s: a shard's primary and replicas never share a %s\n",
+			topology.RackAttribute, strings.Join(t.Racks, ", "), domain)
+	}
+	if !t.ZoneSpread {
+		return
+	}
+	fmt.Fprintf(b, "Zone spread: each StatefulSet's pods spread over %s, at most 1 apart", topology.ZoneLabel)
+	if len(t.Racks) == 0 {
+		b.WriteString("; no shard allocation awareness: a shard's primary and replica may share a zone (name the zones as racks to keep them apart)")
+	}
+	b.WriteString("\n")
 }
 
 func (d *describer) nodeSet(sts *appsv1.StatefulSet) *esspec.NodeSet {
