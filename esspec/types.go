@@ -321,7 +321,8 @@ type Transport struct {
 
 // Kibana wired to the cluster.
 type Kibana struct {
-	// Count of Kibana instances; 0 renders no Kibana.
+	// Count of Kibana instances; 0 renders no Kibana. With more than one,
+	// a PodDisruptionBudget lets a drain take one at a time.
 	Count int32 `json:"count,omitempty"`
 	// Resources of the Kibana container.
 	Resources Resources `json:"resources,omitzero"`

@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -18,7 +19,8 @@ const (
 	kibanaCertDir = "/usr/share/kibana/config/certs"
 )
 
-// KibanaName and KibanaServiceName name the Kibana Deployment and Service.
+// KibanaName and KibanaServiceName name the Kibana Deployment (and its
+// PodDisruptionBudget) and Service.
 func KibanaName(cluster string) string { return cluster + "-kb" }
 
 // KibanaServiceName: see KibanaName.
@@ -37,7 +39,8 @@ func kibanaSelector(c *esspec.Cluster) map[string]string {
 }
 
 // kibana returns the Deployment and Service of a Kibana of the cluster's
-// version, or nothing when spec.kibana.count is 0.
+// version, and its PodDisruptionBudget when there is more than one;
+// nothing when spec.kibana.count is 0.
 func kibana(c *esspec.Cluster) []Object {
 	k := c.Spec.Kibana
 	if k.Count == 0 {
@@ -101,7 +104,30 @@ func kibana(c *esspec.Cluster) []Object {
 			Ports:    []corev1.ServicePort{{Name: portHTTP, Port: kibanaPort, TargetPort: intstr.FromString(portHTTP)}},
 		},
 	}
-	return []Object{deployment, service}
+	out := []Object{deployment, service}
+	if k.Count > 1 {
+		out = append(out, kibanaBudget(c))
+	}
+	return out
+}
+
+// kibanaBudget lets voluntary disruptions (drains, evictions) take one
+// Kibana pod at a time, so that a drain of several servers never leaves
+// the cluster without Kibana. It selects Kibana's pods only: they carry
+// neither the nodeSet nor the stateful label that the Elasticsearch
+// budgets select on, and those carry app.kubernetes.io/name
+// elasticsearch, so each pod stays under exactly one budget (the
+// eviction API refuses pods under two). A single Kibana gets none:
+// maxUnavailable 1 of one pod would let a drain take it anyway.
+func kibanaBudget(c *esspec.Cluster) *policyv1.PodDisruptionBudget {
+	return &policyv1.PodDisruptionBudget{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: objectMeta(c, KibanaName(c.Metadata.Name), kibanaLabels(c), nil),
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			MaxUnavailable: new(intstr.FromInt32(1)),
+			Selector:       &metav1.LabelSelector{MatchLabels: kibanaSelector(c)},
+		},
+	}
 }
 
 // ElasticsearchURL is the in-cluster URL of the client Service.
