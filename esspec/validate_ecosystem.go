@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -133,6 +134,14 @@ func validKibana(v *checker) field.ErrorList {
 			"Kibana for Elasticsearch 2.x is Kibana 4.x, which esgen does not render: set spec.kibana.count: 0")}
 	}
 	errs := validResourceLists(&k.Resources, path.Child("resources"))
+	switch {
+	case strings.ContainsFunc(k.Image, unicode.IsSpace):
+		errs = append(errs, field.Invalid(path.Child("image"), k.Image, "an image reference has no white space"))
+	case v.versionOK && strings.TrimSpace(k.Image) == "":
+		errs = append(errs, field.Required(path.Child("image"), "an image reference"))
+	case v.versionOK:
+		errs = append(errs, validKibanaImage(v)...)
+	}
 	secrets := []struct{ name, value string }{
 		{"passwordSecret", k.PasswordSecret}, {"serviceAccountTokenSecret", k.ServiceAccountTokenSecret},
 	}

@@ -203,3 +203,15 @@ func (v Version) DefaultImage() string {
 	}
 	return "docker.elastic.co/elasticsearch/elasticsearch:" + v.String()
 }
+
+// KibanaVersion returns the Kibana release esgen renders beside this
+// version: the same version, as the stack has one version number from
+// 5.0.
+func (v Version) KibanaVersion() Version {
+	return v
+}
+
+// DefaultKibanaImage returns the official Kibana image of the version.
+func (v Version) DefaultKibanaImage() string {
+	return "docker.elastic.co/kibana/kibana:" + v.KibanaVersion().String()
+}

@@ -60,7 +60,7 @@ func kibana(c *esspec.Cluster) []Object {
 		},
 		Containers: []corev1.Container{{
 			Name:            "kibana",
-			Image:           "docker.elastic.co/kibana/kibana:" + c.Spec.Version,
+			Image:           k.Image,
 			ImagePullPolicy: c.Spec.ImagePullPolicy,
 			Env:             kibanaEnv(c, v),
 			Ports:           []corev1.ContainerPort{{Name: portHTTP, ContainerPort: kibanaPort}},

@@ -21,6 +21,27 @@ func kibanaDeployment(t *testing.T, m manifest) *appsv1.Deployment {
 	return &m.deployments[0]
 }
 
+// TestKibanaFollowsMirror: Kibana comes from the mirror spec.image is on,
+// unless spec.kibana.image names another image.
+func TestKibanaFollowsMirror(t *testing.T) {
+	for _, tc := range []struct{ kibanaImage, want string }{
+		{"", "registry.internal/elastic/kibana:8.19.20"},
+		{"kibana.internal/kibana:8.19.20-custom", "kibana.internal/kibana:8.19.20-custom"},
+	} {
+		_, m, _ := renderSpec(t, head+fmt.Sprintf(`spec:
+  version: 8.19.20
+  image: registry.internal/elastic/elasticsearch:8.19.20
+  security: {enabled: false}
+  kibana: {count: 1, image: %q}
+  nodeSets:
+  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+`, tc.kibanaImage))
+		if got := kibanaDeployment(t, m).Spec.Template.Spec.Containers[0].Image; got != tc.want {
+			t.Errorf("spec.kibana.image %q: Kibana runs %s, want %s", tc.kibanaImage, got, tc.want)
+		}
+	}
+}
+
 // TestKibanaBudget: more than one Kibana gets a budget of its own that
 // lets a drain take one at a time and selects Kibana's pods only; a
 // single Kibana gets none.
