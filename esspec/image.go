@@ -119,6 +119,12 @@ func (img Image) OSS() bool {
 	return img.Name() == "elasticsearch-oss"
 }
 
+// DockerHubLibrary reports whether the image is Docker Hub's official
+// (library) image of that name.
+func (img Image) DockerHubLibrary(name string) bool {
+	return img.Registry == dockerHub && img.Path == "library/"+name
+}
+
 // KibanaImage returns the default spec.kibana.image of a cluster of
 // version v that runs esImage: the official Kibana image of the version
 // (see Version.DefaultKibanaImage) when esImage is an official

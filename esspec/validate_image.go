@@ -9,7 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// validImageVersion: spec.image must hold spec.version.
+// validImageVersion: spec.image must hold spec.version, and X-Pack where
+// esgen writes X-Pack settings.
 //
 // esgen renders the settings, roles, probes and checks of spec.version,
 // so an image of another version gets settings it may refuse (node.roles
@@ -50,8 +51,30 @@ func validImageVersion(v *checker) field.ErrorList {
 
 // imageLacks says why an image cannot run what esgen renders for v, or
 // returns "".
+//
+// OSS images are refused rather than rendered without X-Pack. esgen
+// writes xpack.security.enabled on every node from 5.0 (so that no
+// version falls back to its own default, and 8.x does not try to
+// auto-configure security) and the X-Pack roles (node.ml 5.4-7.8,
+// node.transform and node.voting_only 7.x; ml, transform and the data
+// tiers in node.roles), and an OSS node refuses to start with a setting
+// no installed module registers ("unknown setting [...] please check that
+// any required plugins are installed", AbstractScopedSettings). Rendering
+// OSS would fork roles, security, Kibana (kibana-oss) and the rollout's
+// machine learning steps for images Elastic stopped at 7.10.2, every line
+// of which is past its end of life; the default distribution runs the
+// same data under the free Basic license, with security off unless
+// spec.security.enabled, and replaces the OSS one node by node (a rolling
+// upgrade Elastic tests: elastic/elasticsearch qa/rolling-upgrade XPackIT).
 func imageLacks(v Version, img Image) string {
-	if img.Registry == elasticRegistry && img.OfficialElasticsearch() && v.Major < 5 {
+	switch {
+	case img.OSS() && v.XPack():
+		return fmt.Sprintf("the OSS distribution has no X-Pack, and esgen writes X-Pack settings on every node from 5.0 (xpack.security.enabled, the machine learning and other X-Pack roles), which an OSS node refuses as unknown settings: use the default distribution, %s (free under the Basic license; security stays off unless spec.security.enabled)", v.DefaultImage())
+	case img.DockerHubLibrary("elasticsearch") && v.Major == 5:
+		// docker-library/elasticsearch 5/Dockerfile installs the Debian
+		// package on openjdk:8-jre and steps down from root with gosu.
+		return fmt.Sprintf("Docker Hub's elasticsearch 5.x images are built from the Debian package, without X-Pack, and start as root; esgen renders Elastic's image for 5.x: use %s", v.DefaultImage())
+	case img.Registry == elasticRegistry && img.OfficialElasticsearch() && v.Major < 5:
 		return fmt.Sprintf("Elastic's registry starts at 5.0: use Docker Hub's %s", v.DefaultImage())
 	}
 	return ""

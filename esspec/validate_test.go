@@ -208,6 +208,29 @@ func TestValidateErrors(t *testing.T) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
 			c.Spec.Image = "elasticsearch:2.4.6-alpine"
 		}, nil},
+		{"OSS image", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.10.2"
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2",
+				"the OSS distribution has no X-Pack, and esgen writes X-Pack settings on every node from 5.0 (xpack.security.enabled, the machine learning and other X-Pack roles), which an OSS node refuses as unknown settings: use the default distribution, docker.elastic.co/elasticsearch/elasticsearch:7.10.2 (free under the Basic license; security stays off unless spec.security.enabled)"),
+		}},
+		{"OSS image on a mirror, of another version", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.Image = "registry.internal/elastic/elasticsearch-oss:6.8.22"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "registry.internal/elastic/elasticsearch-oss:6.8.22",
+				"the OSS distribution has no X-Pack"),
+		}},
+		{"Docker Hub's 5.x image", func(c *esspec.Cluster) {
+			c.Spec.Version = "5.6.16"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.Image = "elasticsearch:5.6.16"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "elasticsearch:5.6.16",
+				"Docker Hub's elasticsearch 5.x images are built from the Debian package, without X-Pack, and start as root; esgen renders Elastic's image for 5.x: use docker.elastic.co/elasticsearch/elasticsearch:5.6.16"),
+		}},
 		{"Docker Hub's 6.x image, Elastic's rebundled", func(c *esspec.Cluster) {
 			c.Spec.Version = "6.8.23"
 			c.Spec.Image = "elasticsearch:6.8.23"
