@@ -236,7 +236,9 @@ func TestKibanaImageDefault(t *testing.T) {
 		want                              string
 	}{
 		{"official", "8.19.20", "", "", 1, "docker.elastic.co/kibana/kibana:8.19.20"},
+		{"Kibana 4.x for 2.x", "2.3.5", "", "", 2, "kibana:4.5.4"},
 		{"mirror", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "", 1, "registry.internal/elastic/kibana:8.19.20"},
+		{"mirror of 2.x", "2.4.6", "registry.internal/library/elasticsearch:2.4.6", "", 1, "registry.internal/library/kibana:4.6.6"},
 		{"set in the spec", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "kibana.internal/kibana:8.19.20", 1, "kibana.internal/kibana:8.19.20"},
 		{"no Kibana", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "", 0, ""},
 		{"no version", "8.x", "registry.internal/elastic/elasticsearch:8.19.20", "", 1, ""},

@@ -46,17 +46,20 @@ func TestParseImage(t *testing.T) {
 	}
 }
 
-// TestKibanaImage: Kibana comes from Elastic when Elasticsearch does, and
-// from the mirror beside Elasticsearch otherwise.
+// TestKibanaImage: Kibana comes from Elastic (Docker Hub for 4.x) when
+// Elasticsearch does, and from the mirror beside Elasticsearch otherwise.
 func TestKibanaImage(t *testing.T) {
 	for _, tc := range []struct{ version, es, want string }{
 		{"8.19.20", "docker.elastic.co/elasticsearch/elasticsearch:8.19.20", "docker.elastic.co/kibana/kibana:8.19.20"},
 		{"8.19.20", "elastic/elasticsearch:8.19.20", "docker.elastic.co/kibana/kibana:8.19.20"},
 		{"6.8.23", "elasticsearch:6.8.23", "docker.elastic.co/kibana/kibana:6.8.23"},
+		{"2.4.6", "elasticsearch:2.4.6", "kibana:4.6.6"},
+		{"2.3.5", "docker.io/library/elasticsearch:2.3.5-alpine", "kibana:4.5.4"},
 		{"8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "registry.internal/elastic/kibana:8.19.20"},
 		// A mirror that keeps Elastic's layout keeps it for Kibana too.
 		{"8.19.20", "harbor.internal:8443/proxy/elasticsearch/elasticsearch:8.19.20-amd64", "harbor.internal:8443/proxy/kibana/kibana:8.19.20"},
 		{"9.5.2", "registry.internal/elastic/elasticsearch@sha256:0123", "registry.internal/elastic/kibana:9.5.2"},
+		{"2.4.6", "registry.internal/library/elasticsearch:2.4.6", "registry.internal/library/kibana:4.6.6"},
 		{"7.17.29", "registry.internal/es:7.17.29", "registry.internal/kibana:7.17.29"},
 		{"8.19.20", "mycorp/elasticsearch:8.19.20", "mycorp/kibana:8.19.20"},
 	} {

@@ -325,8 +325,8 @@ type Kibana struct {
 	// a PodDisruptionBudget lets a drain take one at a time.
 	Count int32 `json:"count,omitempty"`
 	// Image of Kibana; default: the official image of the Kibana release
-	// that goes with spec.version, or, when spec.image is a mirror, the
-	// kibana image beside it on the mirror
+	// that goes with spec.version (Kibana 4.x from Docker Hub for 2.x), or,
+	// when spec.image is a mirror, the kibana image beside it on the mirror
 	// (registry.internal/elastic/elasticsearch:8.19.20 gives
 	// registry.internal/elastic/kibana:8.19.20).
 	Image string `json:"image,omitempty"`

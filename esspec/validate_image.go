@@ -83,7 +83,7 @@ func imageLacks(v Version, img Image) string {
 // validKibanaImage: spec.kibana.image must hold a Kibana of the minor
 // that goes with spec.version. Kibana refuses an Elasticsearch of another
 // major and is not supported on an older minor; patch releases may
-// differ ("Set Up Kibana", 5.x-8.x).
+// differ ("Set Up Kibana", 5.x-8.x; Kibana 4.x requires its 2.x minor).
 // As for spec.image, an official repository must carry the version in
 // its tag; a mirror's repository called kibana only when its tag starts
 // with one.
@@ -92,6 +92,10 @@ func validKibanaImage(v *checker) field.ErrorList {
 	path := specPath.Child("kibana", "image")
 	img := ParseImage(image)
 	want := v.version.KibanaVersion()
+	if img.Registry == elasticRegistry && img.OfficialKibana() && want.Major < 5 {
+		return field.ErrorList{field.Invalid(path, image, fmt.Sprintf(
+			"Elastic's registry starts at 5.0: Elasticsearch %s takes Kibana %s, use Docker Hub's %s", v.version, want, v.version.DefaultKibanaImage()))}
+	}
 	tag, tagged := img.TagVersion()
 	if img.OfficialKibana() && !tagged {
 		return field.ErrorList{field.Invalid(path, image, fmt.Sprintf(

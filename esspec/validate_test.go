@@ -522,8 +522,43 @@ func TestValidateErrors(t *testing.T) {
 			c.Spec.Security = esspec.Security{Enabled: new(false)}
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
 			c.Spec.Kibana.Count = 1
+		}, nil},
+		{"kibana on 2.x under restricted Pod Security", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana.Count = 2
+			c.Spec.PodSecurity = esspec.PodSecurityRestricted
 		}, field.ErrorList{
-			field.Forbidden(field.NewPath("spec", "kibana", "count"), "Kibana 4.x"),
+			field.Forbidden(field.NewPath("spec", "podSecurity"), "image starts as root"),
+			field.Forbidden(field.NewPath("spec", "kibana", "count"),
+				`the Kibana 4.6.6 image starts as root to write its kibana.yml and steps down to the kibana user with gosu, which Pod Security level "restricted" forbids: use baseline, or set spec.kibana.count: 0`),
+		}},
+		{"kibana 4.x from Elastic's registry", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.3.5"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "docker.elastic.co/kibana/kibana:4.5.4"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "docker.elastic.co/kibana/kibana:4.5.4",
+				"Elastic's registry starts at 5.0: Elasticsearch 2.3.5 takes Kibana 4.5.4, use Docker Hub's kibana:4.5.4"),
+		}},
+		{"kibana 4.x of another minor on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "kibana:4.5.4"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "kibana:4.5.4",
+				"the tag must be a Kibana 4.6 release (4.6.6 for Elasticsearch 2.4.6)"),
+		}},
+		{"kibana 5.x on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "kibana:5.6.16"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), nil, "the tag must be a Kibana 4.6 release (4.6.6 for Elasticsearch 2.4.6): Kibana refuses an Elasticsearch of another major and is not supported on another minor; use kibana:4.6.6"),
 		}},
 		{"bad plugins", func(c *esspec.Cluster) {
 			c.Spec.Plugins = esspec.Plugins{Repository: "ftp://mirror", Install: []string{"analysis-icu", "Bad Name", "x@notaurl"}}

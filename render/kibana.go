@@ -38,9 +38,10 @@ func kibanaSelector(c *esspec.Cluster) map[string]string {
 	return map[string]string{esspec.LabelCluster: c.Metadata.Name, labelName: "kibana"}
 }
 
-// kibana returns the Deployment and Service of a Kibana of the cluster's
-// version, and its PodDisruptionBudget when there is more than one;
-// nothing when spec.kibana.count is 0.
+// kibana returns the Deployment and Service of the Kibana that goes with
+// the cluster's version (Kibana 4.x for 2.x, see
+// esspec.Version.KibanaVersion), and its PodDisruptionBudget when there
+// is more than one; nothing when spec.kibana.count is 0.
 func kibana(c *esspec.Cluster) []Object {
 	k := c.Spec.Kibana
 	if k.Count == 0 {
@@ -48,22 +49,20 @@ func kibana(c *esspec.Cluster) []Object {
 	}
 	v, _ := esspec.ParseVersion(c.Spec.Version)
 	name := c.Metadata.Name
+	podContext, containerContext := kibanaSecurityContexts(v)
 	pod := corev1.PodSpec{
 		AutomountServiceAccountToken: new(false),
 		EnableServiceLinks:           new(false),
 		ImagePullSecrets:             pullSecrets(c.Spec.ImagePullSecrets),
-		SecurityContext: &corev1.PodSecurityContext{
-			RunAsUser:      new(int64(bootstrap.UID)),
-			RunAsNonRoot:   new(true),
-			FSGroup:        new(int64(bootstrap.GID)),
-			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-		},
+		SecurityContext:              podContext,
 		Containers: []corev1.Container{{
 			Name:            "kibana",
 			Image:           k.Image,
 			ImagePullPolicy: c.Spec.ImagePullPolicy,
 			Env:             kibanaEnv(c, v),
 			Ports:           []corev1.ContainerPort{{Name: portHTTP, ContainerPort: kibanaPort}},
+			// /api/status answers from Kibana 4.2, whose server added the
+			// status page (src/server/status), to 9.x.
 			ReadinessProbe: &corev1.Probe{
 				ProbeHandler:        corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/api/status", Port: intstr.FromString(portHTTP)}},
 				InitialDelaySeconds: 10,
@@ -75,7 +74,7 @@ func kibana(c *esspec.Cluster) []Object {
 				Requests: k.Resources.ContainerRequests(),
 				Limits:   k.Resources.ContainerLimits(),
 			},
-			SecurityContext: bootstrap.SecurityContext(v, nil),
+			SecurityContext: containerContext,
 		}},
 	}
 	if _, http, ok := bootstrap.CertSources(c); ok {
@@ -109,6 +108,36 @@ func kibana(c *esspec.Cluster) []Object {
 		out = append(out, kibanaBudget(c))
 	}
 	return out
+}
+
+// kibanaSecurityContexts returns the pod's and the container's security
+// contexts. Kibana from 5.0 runs as uid 1000 (elastic/kibana-docker,
+// elastic/dockerfiles kibana/Dockerfile: USER 1000), with every
+// capability dropped. Docker Hub's Kibana 4.x image starts as root: its
+// entrypoint (docker-library/kibana 4.x docker-entrypoint.sh) writes
+// ELASTICSEARCH_URL into /opt/kibana/config/kibana.yml with sed -i, in a
+// directory the image gives to the kibana user (DAC_OVERRIDE), then runs
+// Kibana as that user through gosu (SETUID, SETGID), whose uid the image
+// does not fix. The Pod Security baseline level allows these three
+// capabilities and root; restricted forbids root (validation says so).
+func kibanaSecurityContexts(v esspec.Version) (*corev1.PodSecurityContext, *corev1.SecurityContext) {
+	seccomp := &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
+	if v.KibanaVersion().Major < 5 {
+		return &corev1.PodSecurityContext{SeccompProfile: seccomp}, &corev1.SecurityContext{
+			AllowPrivilegeEscalation: new(false),
+			RunAsNonRoot:             new(false),
+			Capabilities: &corev1.Capabilities{
+				Drop: []corev1.Capability{"ALL"},
+				Add:  []corev1.Capability{"DAC_OVERRIDE", "SETGID", "SETUID"},
+			},
+		}
+	}
+	return &corev1.PodSecurityContext{
+		RunAsUser:      new(int64(bootstrap.UID)),
+		RunAsNonRoot:   new(true),
+		FSGroup:        new(int64(bootstrap.GID)),
+		SeccompProfile: seccomp,
+	}, bootstrap.SecurityContext(v, nil)
 }
 
 // kibanaBudget lets voluntary disruptions (drains, evictions) take one

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/esgen/esgen/esspec"
@@ -39,6 +41,60 @@ func TestKibanaFollowsMirror(t *testing.T) {
 		if got := kibanaDeployment(t, m).Spec.Template.Spec.Containers[0].Image; got != tc.want {
 			t.Errorf("spec.kibana.image %q: Kibana runs %s, want %s", tc.kibanaImage, got, tc.want)
 		}
+	}
+}
+
+// TestKibana4 renders Kibana for 2.x as Docker Hub's Kibana 4.x image
+// runs: the release of the cluster's minor, ELASTICSEARCH_URL, port 5601,
+// started as root with the capabilities its entrypoint needs to write
+// kibana.yml and step down to the kibana user, within baseline Pod
+// Security.
+func TestKibana4(t *testing.T) {
+	for _, tc := range []struct{ version, image string }{
+		{"2.3.5", "kibana:4.5.4"},
+		{"2.4.6", "kibana:4.6.6"},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			c, m, _ := renderSpec(t, `apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata: {name: logs, namespace: search}
+spec:
+  version: `+tc.version+`
+  podSecurity: baseline
+  kibana: {count: 1}
+  nodeSets:
+  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+`)
+			d := kibanaDeployment(t, m)
+			pod := d.Spec.Template.Spec
+			kb := pod.Containers[0]
+			if kb.Image != tc.image {
+				t.Errorf("image %s, want %s", kb.Image, tc.image)
+			}
+			if diff := cmp.Diff([]corev1.EnvVar{{Name: "ELASTICSEARCH_URL", Value: "http://logs-es-http.search.svc:9200"}}, kb.Env); diff != "" {
+				t.Errorf("env (-want +got):\n%s", diff)
+			}
+			if len(kb.Ports) != 1 || kb.Ports[0].ContainerPort != 5601 || kb.ReadinessProbe.HTTPGet.Path != "/api/status" {
+				t.Errorf("ports %v, readiness probe %+v", kb.Ports, kb.ReadinessProbe)
+			}
+			if sc := pod.SecurityContext; sc.RunAsUser != nil || sc.RunAsNonRoot != nil || sc.FSGroup != nil {
+				t.Errorf("pod security context %+v: the image starts as root, its user has no fixed uid", sc)
+			}
+			want := &corev1.SecurityContext{
+				AllowPrivilegeEscalation: new(false),
+				RunAsNonRoot:             new(false),
+				Capabilities: &corev1.Capabilities{
+					Drop: []corev1.Capability{"ALL"},
+					Add:  []corev1.Capability{"DAC_OVERRIDE", "SETGID", "SETUID"},
+				},
+			}
+			if diff := cmp.Diff(want, kb.SecurityContext); diff != "" {
+				t.Errorf("container security context (-want +got):\n%s", diff)
+			}
+			if reason := podSecurityViolation(t, c, &d.Spec.Template); reason != "" {
+				t.Errorf("Kibana 4.x breaks Pod Security baseline: %s", reason)
+			}
+		})
 	}
 }
 
