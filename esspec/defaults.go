@@ -46,6 +46,9 @@ func SetDefaults(c *Cluster) {
 	if s.Security.Enabled == nil && versionErr == nil {
 		s.Security.Enabled = new(version.SecurityByDefault())
 	}
+	if s.Kibana.Count > 0 && s.Kibana.Image == "" && versionErr == nil && s.Image != "" {
+		s.Kibana.Image = KibanaImage(version, s.Image)
+	}
 	if k := &s.Kibana.Resources; s.Kibana.Count > 0 && k.CPU == nil && k.Memory == nil && k.Requests == nil && k.Limits == nil {
 		cpu, memory := resource.MustParse("1"), resource.MustParse("2Gi")
 		k.CPU, k.Memory = &cpu, &memory

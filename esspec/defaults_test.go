@@ -225,3 +225,31 @@ spec:
 		}
 	}
 }
+
+// TestKibanaImageDefault: spec.kibana.image defaults, with Kibana on, to
+// the official image of the version, or to the mirror spec.image is on;
+// an image set in the spec stays.
+func TestKibanaImageDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name, version, image, kibanaImage string
+		count                             int32
+		want                              string
+	}{
+		{"official", "8.19.20", "", "", 1, "docker.elastic.co/kibana/kibana:8.19.20"},
+		{"Kibana 4.x for 2.x", "2.3.5", "", "", 2, "kibana:4.5.4"},
+		{"mirror", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "", 1, "registry.internal/elastic/kibana:8.19.20"},
+		{"mirror of 2.x", "2.4.6", "registry.internal/library/elasticsearch:2.4.6", "", 1, "registry.internal/library/kibana:4.6.6"},
+		{"set in the spec", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "kibana.internal/kibana:8.19.20", 1, "kibana.internal/kibana:8.19.20"},
+		{"no Kibana", "8.19.20", "registry.internal/elastic/elasticsearch:8.19.20", "", 0, ""},
+		{"no version", "8.x", "registry.internal/elastic/elasticsearch:8.19.20", "", 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &esspec.Cluster{Spec: esspec.Spec{Version: tc.version, Image: tc.image,
+				Kibana: esspec.Kibana{Count: tc.count, Image: tc.kibanaImage}}}
+			esspec.SetDefaults(c)
+			if got := c.Spec.Kibana.Image; got != tc.want {
+				t.Errorf("spec.kibana.image %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -332,8 +332,15 @@ type Transport struct {
 
 // Kibana wired to the cluster.
 type Kibana struct {
-	// Count of Kibana instances; 0 renders no Kibana.
+	// Count of Kibana instances; 0 renders no Kibana. With more than one,
+	// a PodDisruptionBudget lets a drain take one at a time.
 	Count int32 `json:"count,omitempty"`
+	// Image of Kibana; default: the official image of the Kibana release
+	// that goes with spec.version (Kibana 4.x from Docker Hub for 2.x), or,
+	// when spec.image is a mirror, the kibana image beside it on the mirror
+	// (registry.internal/elastic/elasticsearch:8.19.20 gives
+	// registry.internal/elastic/kibana:8.19.20).
+	Image string `json:"image,omitempty"`
 	// Resources of the Kibana container.
 	Resources Resources `json:"resources,omitzero"`
 	// ServiceAccountTokenSecret (8.x+ with security) names an existing Secret with key "token".

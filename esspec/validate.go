@@ -137,6 +137,7 @@ func validImage(v *checker) field.ErrorList {
 	} else if strings.ContainsFunc(s.Image, unicode.IsSpace) {
 		errs = append(errs, field.Invalid(specPath.Child("image"), s.Image, "an image reference has no white space"))
 	}
+	errs = append(errs, validImageVersion(v)...)
 	for i, name := range s.ImagePullSecrets {
 		errs = append(errs, validObjectName(name, specPath.Child("imagePullSecrets").Index(i))...)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -135,11 +136,24 @@ func validKibana(v *checker) field.ErrorList {
 		return field.ErrorList{field.Invalid(path.Child("count"), k.Count, "must be 0 or more")}
 	case k.Count == 0:
 		return nil
-	case v.versionOK && v.version.Major < 5:
-		return field.ErrorList{field.Forbidden(path.Child("count"),
-			"Kibana for Elasticsearch 2.x is Kibana 4.x, which esgen does not render: set spec.kibana.count: 0")}
 	}
 	errs := validResourceLists(&k.Resources, path.Child("resources"))
+	switch {
+	case strings.ContainsFunc(k.Image, unicode.IsSpace):
+		errs = append(errs, field.Invalid(path.Child("image"), k.Image, "an image reference has no white space"))
+	case v.versionOK && strings.TrimSpace(k.Image) == "":
+		errs = append(errs, field.Required(path.Child("image"), "an image reference"))
+	case v.versionOK:
+		errs = append(errs, validKibanaImage(v)...)
+	}
+	// Kibana 4.x's image (docker-library/kibana 4.x docker-entrypoint.sh)
+	// starts as root, writes ELASTICSEARCH_URL into kibana.yml and steps
+	// down to the kibana user with gosu.
+	if kv := v.version.KibanaVersion(); v.versionOK && kv.Major < 5 && v.c.Spec.PodSecurity == PodSecurityRestricted {
+		errs = append(errs, field.Forbidden(path.Child("count"), fmt.Sprintf(
+			"the Kibana %s image starts as root to write its kibana.yml and steps down to the kibana user with gosu, which Pod Security level %q forbids: use baseline, or set spec.kibana.count: 0",
+			kv, PodSecurityRestricted)))
+	}
 	secrets := []struct{ name, value string }{
 		{"passwordSecret", k.PasswordSecret}, {"serviceAccountTokenSecret", k.ServiceAccountTokenSecret},
 	}

@@ -131,6 +131,110 @@ func TestValidateErrors(t *testing.T) {
 		{"image with white space", func(c *esspec.Cluster) { c.Spec.Image = " my image" }, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "image"), nil, "no white space"),
 		}},
+		{"official image of another version", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch:8.19.19"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "docker.elastic.co/elasticsearch/elasticsearch:8.19.19",
+				"the tag must be spec.version (8.19.20): the tag names Elasticsearch 8.19.19, and esgen renders the settings of spec.version, which a node of another version may refuse; use docker.elastic.co/elasticsearch/elasticsearch:8.19.20, or set spec.version: 8.19.19"),
+		}},
+		{"Docker Hub image of another version", func(c *esspec.Cluster) { c.Spec.Image = "elasticsearch:8.18.8" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "elasticsearch:8.18.8",
+				"the tag must be spec.version (8.19.20): the tag names Elasticsearch 8.18.8, and esgen renders the settings of spec.version, which a node of another version may refuse; use elasticsearch:8.19.20, or set spec.version: 8.18.8"),
+		}},
+		{"Docker Hub image by its full name, of another version", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.io/library/elasticsearch:9.5.2"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), nil, "the tag must be spec.version (8.19.20): the tag names Elasticsearch 9.5.2"),
+		}},
+		{"Elastic's Docker Hub repository, of another version", func(c *esspec.Cluster) {
+			c.Spec.Image = "index.docker.io/elastic/elasticsearch:8.19.2"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), nil, "use elastic/elasticsearch:8.19.20, or set spec.version: 8.19.2"),
+		}},
+		{"official image with a moving tag", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch:8.19"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "docker.elastic.co/elasticsearch/elasticsearch:8.19",
+				"the tag must be spec.version (8.19.20), not a tag that moves to other versions: esgen renders the settings of spec.version; use docker.elastic.co/elasticsearch/elasticsearch:8.19.20"),
+		}},
+		{"official image without a tag", func(c *esspec.Cluster) { c.Spec.Image = "elasticsearch" }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "elasticsearch", "not a tag that moves to other versions"),
+		}},
+		{"official image by digest alone", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), nil,
+				"the tag must be spec.version (8.19.20): a digest alone does not say which version the image holds; write docker.elastic.co/elasticsearch/elasticsearch:8.19.20@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+		}},
+		{"official image with its tag and a digest", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch:8.19.20@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		}, nil},
+		{"official image with an architecture suffix", func(c *esspec.Cluster) {
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch:8.19.20-arm64"
+		}, nil},
+		{"mirror with the same path and tag", func(c *esspec.Cluster) { c.Spec.Image = "registry.internal/elastic/elasticsearch:8.19.20" }, nil},
+		{"mirror with a suffix after the version", func(c *esspec.Cluster) {
+			c.Spec.Image = "registry.internal:5000/elasticsearch/elasticsearch:8.19.20-amd64"
+		}, nil},
+		{"mirror of another version", func(c *esspec.Cluster) {
+			c.Spec.Image = "registry.internal:5000/elastic/elasticsearch:8.19.19-amd64"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "registry.internal:5000/elastic/elasticsearch:8.19.19-amd64",
+				"the tag must be spec.version (8.19.20): the tag names Elasticsearch 8.19.19, and esgen renders the settings of spec.version, which a node of another version may refuse; use registry.internal:5000/elastic/elasticsearch:8.19.20, or set spec.version: 8.19.19"),
+		}},
+		{"mirror of a version that only starts like spec.version", func(c *esspec.Cluster) {
+			c.Spec.Version = "8.19.2"
+			c.Spec.Image = "localhost:5000/elasticsearch:v8.19.20"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), nil, "the tag must be spec.version (8.19.2): the tag names Elasticsearch 8.19.20"),
+		}},
+		{"mirror with a tag of its own", func(c *esspec.Cluster) { c.Spec.Image = "registry.internal/elastic/elasticsearch:production" }, nil},
+		{"mirror by digest", func(c *esspec.Cluster) {
+			c.Spec.Image = "registry.internal/elastic/elasticsearch@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		}, nil},
+		{"custom image of another name", func(c *esspec.Cluster) { c.Spec.Image = "registry.internal/search/es-icu:1.4.0" }, nil},
+		{"Elastic's registry on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch:2.4.6"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "docker.elastic.co/elasticsearch/elasticsearch:2.4.6",
+				"Elastic's registry starts at 5.0: use Docker Hub's elasticsearch:2.4.6"),
+		}},
+		{"Docker Hub's alpine variant on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Image = "elasticsearch:2.4.6-alpine"
+		}, nil},
+		{"OSS image", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.10.2"
+			c.Spec.Image = "docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2",
+				"the OSS distribution has no X-Pack, and esgen writes X-Pack settings on every node from 5.0 (xpack.security.enabled, the machine learning and other X-Pack roles), which an OSS node refuses as unknown settings: use the default distribution, docker.elastic.co/elasticsearch/elasticsearch:7.10.2 (free under the Basic license; security stays off unless spec.security.enabled)"),
+		}},
+		{"OSS image on a mirror, of another version", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.Image = "registry.internal/elastic/elasticsearch-oss:6.8.22"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "registry.internal/elastic/elasticsearch-oss:6.8.22",
+				"the OSS distribution has no X-Pack"),
+		}},
+		{"Docker Hub's 5.x image", func(c *esspec.Cluster) {
+			c.Spec.Version = "5.6.16"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.Image = "elasticsearch:5.6.16"
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "image"), "elasticsearch:5.6.16",
+				"Docker Hub's elasticsearch 5.x images are built from the Debian package, without X-Pack, and start as root; esgen renders Elastic's image for 5.x: use docker.elastic.co/elasticsearch/elasticsearch:5.6.16"),
+		}},
+		{"Docker Hub's 6.x image, Elastic's rebundled", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.8.23"
+			c.Spec.Image = "elasticsearch:6.8.23"
+		}, nil},
 		{"too many master-eligible nodes", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleMaster, esspec.RoleData}
 			c.Spec.NodeSets[1].Count = new(int32(101))
@@ -385,13 +489,76 @@ func TestValidateErrors(t *testing.T) {
 		}, field.ErrorList{
 			field.Required(field.NewPath("spec", "kibana", "passwordSecret"), "kibana_system"),
 		}},
+		{"kibana image of another minor", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "docker.elastic.co/kibana/kibana:8.18.8"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "docker.elastic.co/kibana/kibana:8.18.8",
+				"the tag must be a Kibana 8.19 release (8.19.20 for Elasticsearch 8.19.20): Kibana refuses an Elasticsearch of another major and is not supported on another minor; use docker.elastic.co/kibana/kibana:8.19.20"),
+		}},
+		{"kibana image of another patch", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "docker.elastic.co/kibana/kibana:8.19.19"}
+		}, nil},
+		{"kibana mirror of another minor", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "registry.internal/elastic/kibana:9.0.8-amd64"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), nil, "the tag must be a Kibana 8.19 release"),
+		}},
+		{"kibana mirror with its own tag", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "registry.internal/elastic/kibana:stable"}
+		}, nil},
+		{"kibana official image with a moving tag", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "elastic/kibana:8"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "elastic/kibana:8",
+				"the tag must be the Kibana version (8.19.20 for Elasticsearch 8.19.20), not a tag that moves to other versions: use elastic/kibana:8.19.20"),
+		}},
+		{"kibana image with white space", func(c *esspec.Cluster) {
+			c.Spec.Kibana = esspec.Kibana{Count: 1, ServiceAccountTokenSecret: "kb-token", Image: "kibana 8.19.20"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "kibana 8.19.20", "no white space"),
+		}},
 		{"kibana on 2.x", func(c *esspec.Cluster) {
 			c.Spec.Version = "2.4.6"
 			c.Spec.Security = esspec.Security{Enabled: new(false)}
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
 			c.Spec.Kibana.Count = 1
+		}, nil},
+		{"kibana on 2.x under restricted Pod Security", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana.Count = 2
+			c.Spec.PodSecurity = esspec.PodSecurityRestricted
 		}, field.ErrorList{
-			field.Forbidden(field.NewPath("spec", "kibana", "count"), "Kibana 4.x"),
+			field.Forbidden(field.NewPath("spec", "podSecurity"), "image starts as root"),
+			field.Forbidden(field.NewPath("spec", "kibana", "count"),
+				`the Kibana 4.6.6 image starts as root to write its kibana.yml and steps down to the kibana user with gosu, which Pod Security level "restricted" forbids: use baseline, or set spec.kibana.count: 0`),
+		}},
+		{"kibana 4.x from Elastic's registry", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.3.5"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "docker.elastic.co/kibana/kibana:4.5.4"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "docker.elastic.co/kibana/kibana:4.5.4",
+				"Elastic's registry starts at 5.0: Elasticsearch 2.3.5 takes Kibana 4.5.4, use Docker Hub's kibana:4.5.4"),
+		}},
+		{"kibana 4.x of another minor on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "kibana:4.5.4"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), "kibana:4.5.4",
+				"the tag must be a Kibana 4.6 release (4.6.6 for Elasticsearch 2.4.6)"),
+		}},
+		{"kibana 5.x on 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version = "2.4.6"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleData}
+			c.Spec.Kibana = esspec.Kibana{Count: 1, Image: "kibana:5.6.16"}
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "kibana", "image"), nil, "the tag must be a Kibana 4.6 release (4.6.6 for Elasticsearch 2.4.6): Kibana refuses an Elasticsearch of another major and is not supported on another minor; use kibana:4.6.6"),
 		}},
 		{"bad plugins", func(c *esspec.Cluster) {
 			c.Spec.Plugins = esspec.Plugins{Repository: "ftp://mirror", Install: []string{"analysis-icu", "Bad Name", "x@notaurl"}}

@@ -203,3 +203,33 @@ func (v Version) DefaultImage() string {
 	}
 	return "docker.elastic.co/elasticsearch/elasticsearch:" + v.String()
 }
+
+// kibana4 is the Kibana 4.x release for each Elasticsearch 2.x minor:
+// the line that requires it (Kibana 4.2 was the first for 2.0, and each
+// later 4.x minor requires the 2.x minor released with it, e.g. "The 4.5
+// release of Kibana requires Elasticsearch 2.3 or later", Kibana 4.5
+// release notes), at the last patch Docker Hub's kibana image has
+// (docker-library/official-images library/kibana: 4.2.2, 4.3.3, 4.4.2,
+// 4.5.4, 4.6.6).
+var kibana4 = map[int]Version{0: {4, 2, 2}, 1: {4, 3, 3}, 2: {4, 4, 2}, 3: {4, 5, 4}, 4: {4, 6, 6}}
+
+// KibanaVersion returns the Kibana release esgen renders beside this
+// version: the same version from 5.0, when the stack took one version
+// number; for 2.x, the Kibana 4.x release of its minor.
+func (v Version) KibanaVersion() Version {
+	if k, ok := kibana4[v.Minor]; ok && v.Major == 2 {
+		return k
+	}
+	return v
+}
+
+// DefaultKibanaImage returns the official Kibana image of the version:
+// Docker Hub's library image for Kibana 4.x (Elastic's registry starts
+// at 5.0), Elastic's registry from 5.0.
+func (v Version) DefaultKibanaImage() string {
+	k := v.KibanaVersion()
+	if k.Major < 5 {
+		return "kibana:" + k.String()
+	}
+	return "docker.elastic.co/kibana/kibana:" + k.String()
+}

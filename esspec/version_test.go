@@ -137,3 +137,26 @@ func TestHeap(t *testing.T) {
 		}
 	}
 }
+
+// TestKibanaVersion: Kibana 4.x for each 2.x minor, at the last patch on
+// Docker Hub; the same version from 5.0.
+func TestKibanaVersion(t *testing.T) {
+	for _, tc := range []struct{ version, kibana, image string }{
+		{"2.0.2", "4.2.2", "kibana:4.2.2"},
+		{"2.1.2", "4.3.3", "kibana:4.3.3"},
+		{"2.2.2", "4.4.2", "kibana:4.4.2"},
+		{"2.3.5", "4.5.4", "kibana:4.5.4"},
+		{"2.4.6", "4.6.6", "kibana:4.6.6"},
+		{"5.0.2", "5.0.2", "docker.elastic.co/kibana/kibana:5.0.2"},
+		{"6.8.23", "6.8.23", "docker.elastic.co/kibana/kibana:6.8.23"},
+		{"9.5.2", "9.5.2", "docker.elastic.co/kibana/kibana:9.5.2"},
+	} {
+		ver := v(t, tc.version)
+		if got := ver.KibanaVersion().String(); got != tc.kibana {
+			t.Errorf("%s: Kibana %s, want %s", tc.version, got, tc.kibana)
+		}
+		if got := ver.DefaultKibanaImage(); got != tc.image {
+			t.Errorf("%s: Kibana image %s, want %s", tc.version, got, tc.image)
+		}
+	}
+}

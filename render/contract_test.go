@@ -74,6 +74,9 @@ func TestObjectOrder(t *testing.T) {
 		if c.Spec.Kibana.Count > 0 {
 			tail = append(tail, "Deployment/"+render.KibanaName(c.Metadata.Name), "Service/"+render.KibanaServiceName(c.Metadata.Name))
 		}
+		if c.Spec.Kibana.Count > 1 {
+			tail = append(tail, "PodDisruptionBudget/"+render.KibanaName(c.Metadata.Name))
+		}
 		if c.Spec.NetworkPolicy {
 			tail = append(tail, "NetworkPolicy/"+render.NetworkPolicyName(c.Metadata.Name))
 		}
@@ -99,11 +102,15 @@ func TestObjectOrder(t *testing.T) {
 		// One ConfigMap, headless Service and StatefulSet per nodeSet (and
 		// rack), the discovery and http Services, and one PDB for the
 		// master-eligible and data pods plus one for the others when there
-		// are any: nothing else.
+		// are any, and one for Kibana when there is more than one: nothing
+		// else.
 		n := len(c.Spec.NodeSets)
 		pdbs := 1
 		if slices.ContainsFunc(c.Spec.NodeSets, func(ns esspec.NodeSet) bool { return !ns.Stateful() }) {
 			pdbs = 2
+		}
+		if c.Spec.Kibana.Count > 1 {
+			pdbs++
 		}
 		groups := n * max(1, len(c.Spec.Topology.Racks))
 		services := len(m.services)
@@ -152,20 +159,38 @@ func TestStatefulSetSelectors(t *testing.T) {
 	})
 }
 
+// TestEachPodUnderExactlyOnePDB: every Elasticsearch pod is under
+// exactly one budget, and so is every Kibana pod when there is more than
+// one (under its own budget); a single Kibana is under none.
 func TestEachPodUnderExactlyOnePDB(t *testing.T) {
 	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
 		for _, sts := range m.statefulSets {
-			var under []string
-			for _, pdb := range m.pdbs {
-				if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(sts.Spec.Template.Labels)) {
-					under = append(under, pdb.Name)
-				}
-			}
-			if len(under) != 1 {
+			if under := budgetsOver(t, m, sts.Spec.Template.Labels); len(under) != 1 {
 				t.Errorf("pods of %s are under %d PDBs %v, want exactly 1", sts.Name, len(under), under)
 			}
 		}
+		for _, d := range m.deployments {
+			var want []string
+			if *d.Spec.Replicas > 1 {
+				want = []string{render.KibanaName(c.Metadata.Name)}
+			}
+			if under := budgetsOver(t, m, d.Spec.Template.Labels); !slices.Equal(under, want) {
+				t.Errorf("pods of Deployment %s (%d replicas) are under PDBs %v, want %v", d.Name, *d.Spec.Replicas, under, want)
+			}
+		}
 	})
+}
+
+// budgetsOver returns the names of the PDBs that select pods with labels.
+func budgetsOver(t *testing.T, m manifest, podLabels map[string]string) []string {
+	t.Helper()
+	var under []string
+	for _, pdb := range m.pdbs {
+		if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(podLabels)) {
+			under = append(under, pdb.Name)
+		}
+	}
+	return under
 }
 
 // TestOneBudgetForStatefulPods: one PDB selects every master-eligible
@@ -244,7 +269,7 @@ func TestStartupProbeGatesStatefulPods(t *testing.T) {
 // TestBudgetCoversPodsOfOlderRenders: pods started before the
 // esgen.dev/stateful label existed keep their labels until restarted; the
 // stateful budget covers them from the moment it is applied, each under
-// exactly one budget, and never Kibana's pods.
+// exactly one budget, and no Elasticsearch budget covers Kibana's pods.
 func TestBudgetCoversPodsOfOlderRenders(t *testing.T) {
 	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
 		for _, sts := range m.statefulSets {
@@ -262,7 +287,7 @@ func TestBudgetCoversPodsOfOlderRenders(t *testing.T) {
 		}
 		for _, d := range m.deployments {
 			for _, pdb := range m.pdbs {
-				if selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) {
+				if pdb.Name != render.KibanaName(c.Metadata.Name) && selectorOf(t, pdb.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) {
 					t.Errorf("%s selects the pods of Deployment %s", pdb.Name, d.Name)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -18,7 +19,8 @@ const (
 	kibanaCertDir = "/usr/share/kibana/config/certs"
 )
 
-// KibanaName and KibanaServiceName name the Kibana Deployment and Service.
+// KibanaName and KibanaServiceName name the Kibana Deployment (and its
+// PodDisruptionBudget) and Service.
 func KibanaName(cluster string) string { return cluster + "-kb" }
 
 // KibanaServiceName: see KibanaName.
@@ -36,8 +38,10 @@ func kibanaSelector(c *esspec.Cluster) map[string]string {
 	return map[string]string{esspec.LabelCluster: c.Metadata.Name, labelName: "kibana"}
 }
 
-// kibana returns the Deployment and Service of a Kibana of the cluster's
-// version, or nothing when spec.kibana.count is 0.
+// kibana returns the Deployment and Service of the Kibana that goes with
+// the cluster's version (Kibana 4.x for 2.x, see
+// esspec.Version.KibanaVersion), and its PodDisruptionBudget when there
+// is more than one; nothing when spec.kibana.count is 0.
 func kibana(c *esspec.Cluster) []Object {
 	k := c.Spec.Kibana
 	if k.Count == 0 {
@@ -45,22 +49,20 @@ func kibana(c *esspec.Cluster) []Object {
 	}
 	v, _ := esspec.ParseVersion(c.Spec.Version)
 	name := c.Metadata.Name
+	podContext, containerContext := kibanaSecurityContexts(v)
 	pod := corev1.PodSpec{
 		AutomountServiceAccountToken: new(false),
 		EnableServiceLinks:           new(false),
 		ImagePullSecrets:             pullSecrets(c.Spec.ImagePullSecrets),
-		SecurityContext: &corev1.PodSecurityContext{
-			RunAsUser:      new(int64(bootstrap.UID)),
-			RunAsNonRoot:   new(true),
-			FSGroup:        new(int64(bootstrap.GID)),
-			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-		},
+		SecurityContext:              podContext,
 		Containers: []corev1.Container{{
 			Name:            "kibana",
-			Image:           "docker.elastic.co/kibana/kibana:" + c.Spec.Version,
+			Image:           k.Image,
 			ImagePullPolicy: c.Spec.ImagePullPolicy,
 			Env:             kibanaEnv(c, v),
 			Ports:           []corev1.ContainerPort{{Name: portHTTP, ContainerPort: kibanaPort}},
+			// /api/status answers from Kibana 4.2, whose server added the
+			// status page (src/server/status), to 9.x.
 			ReadinessProbe: &corev1.Probe{
 				ProbeHandler:        corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/api/status", Port: intstr.FromString(portHTTP)}},
 				InitialDelaySeconds: 10,
@@ -72,7 +74,7 @@ func kibana(c *esspec.Cluster) []Object {
 				Requests: k.Resources.ContainerRequests(),
 				Limits:   k.Resources.ContainerLimits(),
 			},
-			SecurityContext: bootstrap.SecurityContext(v, nil),
+			SecurityContext: containerContext,
 		}},
 	}
 	if _, http, ok := bootstrap.CertSources(c); ok {
@@ -101,7 +103,60 @@ func kibana(c *esspec.Cluster) []Object {
 			Ports:    []corev1.ServicePort{{Name: portHTTP, Port: kibanaPort, TargetPort: intstr.FromString(portHTTP)}},
 		},
 	}
-	return []Object{deployment, service}
+	out := []Object{deployment, service}
+	if k.Count > 1 {
+		out = append(out, kibanaBudget(c))
+	}
+	return out
+}
+
+// kibanaSecurityContexts returns the pod's and the container's security
+// contexts. Kibana from 5.0 runs as uid 1000 (elastic/kibana-docker,
+// elastic/dockerfiles kibana/Dockerfile: USER 1000), with every
+// capability dropped. Docker Hub's Kibana 4.x image starts as root: its
+// entrypoint (docker-library/kibana 4.x docker-entrypoint.sh) writes
+// ELASTICSEARCH_URL into /opt/kibana/config/kibana.yml with sed -i, in a
+// directory the image gives to the kibana user (DAC_OVERRIDE), then runs
+// Kibana as that user through gosu (SETUID, SETGID), whose uid the image
+// does not fix. The Pod Security baseline level allows these three
+// capabilities and root; restricted forbids root (validation says so).
+func kibanaSecurityContexts(v esspec.Version) (*corev1.PodSecurityContext, *corev1.SecurityContext) {
+	seccomp := &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
+	if v.KibanaVersion().Major < 5 {
+		return &corev1.PodSecurityContext{SeccompProfile: seccomp}, &corev1.SecurityContext{
+			AllowPrivilegeEscalation: new(false),
+			RunAsNonRoot:             new(false),
+			Capabilities: &corev1.Capabilities{
+				Drop: []corev1.Capability{"ALL"},
+				Add:  []corev1.Capability{"DAC_OVERRIDE", "SETGID", "SETUID"},
+			},
+		}
+	}
+	return &corev1.PodSecurityContext{
+		RunAsUser:      new(int64(bootstrap.UID)),
+		RunAsNonRoot:   new(true),
+		FSGroup:        new(int64(bootstrap.GID)),
+		SeccompProfile: seccomp,
+	}, bootstrap.SecurityContext(v, nil)
+}
+
+// kibanaBudget lets voluntary disruptions (drains, evictions) take one
+// Kibana pod at a time, so that a drain of several servers never leaves
+// the cluster without Kibana. It selects Kibana's pods only: they carry
+// neither the nodeSet nor the stateful label that the Elasticsearch
+// budgets select on, and those carry app.kubernetes.io/name
+// elasticsearch, so each pod stays under exactly one budget (the
+// eviction API refuses pods under two). A single Kibana gets none:
+// maxUnavailable 1 of one pod would let a drain take it anyway.
+func kibanaBudget(c *esspec.Cluster) *policyv1.PodDisruptionBudget {
+	return &policyv1.PodDisruptionBudget{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: objectMeta(c, KibanaName(c.Metadata.Name), kibanaLabels(c), nil),
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			MaxUnavailable: new(intstr.FromInt32(1)),
+			Selector:       &metav1.LabelSelector{MatchLabels: kibanaSelector(c)},
+		},
+	}
 }
 
 // ElasticsearchURL is the in-cluster URL of the client Service.

@@ -152,20 +152,29 @@ func checkProperties(t *testing.T, seed uint64) {
 			t.Errorf("%s breaks Pod Security %q: %s", sts.Name, c.Spec.PodSecurity, reason)
 		}
 	}
-	// Kibana's pods: under at most one PDB (the eviction API refuses pods
-	// under two), never among the masters the discovery Service selects,
-	// and within the Pod Security level too.
+	// Kibana's pods: under exactly their own PDB when there is more than
+	// one, else under none (the eviction API refuses pods under two),
+	// never among the masters the discovery Service selects, and within
+	// the Pod Security level too.
+	budgets := 1 // the stateful pods'
+	if slices.ContainsFunc(c.Spec.NodeSets, func(ns esspec.NodeSet) bool { return !ns.Stateful() }) {
+		budgets++
+	}
+	if c.Spec.Kibana.Count > 1 {
+		budgets++
+	}
+	if len(m.pdbs) != budgets {
+		t.Errorf("%d PDBs, want %d (spec.kibana.count %d)", len(m.pdbs), budgets, c.Spec.Kibana.Count)
+	}
 	for i := range m.deployments {
 		d := &m.deployments[i]
 		pods := labels.Set(d.Spec.Template.Labels)
-		var under []string
-		for _, pdb := range m.pdbs {
-			if selectorOf(t, pdb.Spec.Selector).Matches(pods) {
-				under = append(under, pdb.Name)
-			}
+		var want []string
+		if c.Spec.Kibana.Count > 1 {
+			want = []string{render.KibanaName(c.Metadata.Name)}
 		}
-		if len(under) > 1 {
-			t.Errorf("pods of Deployment %s are under %d PDBs %v, want at most 1", d.Name, len(under), under)
+		if under := budgetsOver(t, m, pods); !slices.Equal(under, want) {
+			t.Errorf("pods of Deployment %s are under PDBs %v, want %v", d.Name, under, want)
 		}
 		discovery := service(t, m, esspec.DiscoveryServiceName(c.Metadata.Name))
 		if labels.SelectorFromSet(discovery.Spec.Selector).Matches(pods) {

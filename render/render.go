@@ -3,8 +3,9 @@
 //
 // The objects come in DESIGN.md's order: ConfigMaps, Services,
 // PodDisruptionBudgets, then StatefulSets (master-eligible first), each
-// kind sorted by name; then Kibana's Deployment and Service; then the
-// NetworkPolicy and cert-manager Certificates.
+// kind sorted by name; then Kibana's Deployment, Service and (with more
+// than one Kibana) PodDisruptionBudget; then the NetworkPolicy and
+// cert-manager Certificates.
 package render
 
 import (
@@ -83,7 +84,8 @@ func Render(c *esspec.Cluster) (Objects, error) {
 			out = append(out, o.obj)
 		}
 	}
-	// Then Kibana (Deployment, Service), then the optional objects.
+	// Then Kibana (Deployment, Service, PodDisruptionBudget), then the
+	// optional objects.
 	out = append(out, kibana(c)...)
 	out = append(out, networkPolicy(c)...)
 	out = append(out, certificates(c, groups)...)

@@ -503,9 +503,10 @@ func (g *gen) security() {
 
 // extras draws the platform's additions: plugins (every node's from a
 // mirror or by URL, and a nodeSet's own), keystore secure settings (5.3+,
-// which has the keystore), Kibana (5.x+; logging in with a service
-// account token from 8.0 and with kibana_system's password before, when
-// security is on), the NetworkPolicy and mesh exclusion of transport.
+// which has the keystore), Kibana (Kibana 4.x for 2.x; logging in with a
+// service account token from 8.0 and with kibana_system's password
+// before, when security is on; sometimes from an image of its own), the
+// NetworkPolicy and mesh exclusion of transport.
 func (g *gen) extras() {
 	s := &g.c.Spec
 	if g.chance(0.2) {
@@ -521,9 +522,12 @@ func (g *gen) extras() {
 	if g.version.AtLeast(5, 3, 0) && g.chance(0.15) {
 		s.Security.SecureSettings = []esspec.SecureSettingsSource{{SecretName: "s3-credentials"}}
 	}
-	if g.version.Major >= 5 && g.chance(0.25) {
+	if g.chance(0.25) {
 		k := &s.Kibana
 		k.Count = pick(g, int32(1), 2)
+		if g.chance(0.2) {
+			k.Image = "registry.example.com/kibana/kibana:" + g.version.KibanaVersion().String()
+		}
 		if g.chance(0.5) {
 			k.Resources.Memory = quantity(pick(g, "1Gi", "2Gi"))
 		}

@@ -152,6 +152,7 @@ func features(c *esspec.Cluster) []string {
 	}{
 		{"plugins", len(s.Plugins.Install) > 0}, {"secure settings", len(s.Security.SecureSettings) > 0},
 		{"kibana", s.Kibana.Count > 0}, {"kibana with security", s.Kibana.Count > 0 && *s.Security.Enabled},
+		{"kibana 4.x", s.Kibana.Count > 0 && v.KibanaVersion().Major == 4}, {"kibana budget", s.Kibana.Count > 1},
 		{"networkPolicy", s.NetworkPolicy}, {"meshExclude", s.Transport.MeshExclude},
 	} {
 		if extra.on {
@@ -203,7 +204,7 @@ func TestCoverage(t *testing.T) {
 		"storage claim", "storage hostPath", "storage emptyDir",
 		"dedicated masters", "mixed master and data", "coordinating-only", "data tiers", "voting_only",
 		"security off", "security on with TLS", "security on with TLS from an issuer", "security on without TLS", "single node",
-		"plugins", "secure settings", "kibana", "kibana with security", "networkPolicy", "meshExclude",
+		"plugins", "secure settings", "kibana", "kibana with security", "kibana 4.x", "kibana budget", "networkPolicy", "meshExclude",
 		"sysctl init container", "memory lock", "system call filter off",
 		"longest StatefulSet name", "no namespace",
 	}
