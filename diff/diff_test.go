@@ -118,9 +118,9 @@ spec:
   bootstrap: {initialMasterNodes: false}
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: hot, count: 3, roles: [data_hot, data_content], resources: {memory: 8Gi}}
-  - {name: warm, count: 2, roles: [data_warm], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: hot, count: 3, roles: [data_hot, data_content], resources: {memory: 8Gi}, storage: {size: 10Gi}}
+  - {name: warm, count: 2, roles: [data_warm], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // legacy is a 6.8 cluster: zen discovery with minimum_master_nodes.
@@ -131,8 +131,8 @@ spec:
   version: 6.8.23
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // ancient is a 2.x cluster, which reaches 5.x only by a full restart.
@@ -142,8 +142,8 @@ metadata: {name: old}
 spec:
   version: 2.4.6
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // allInOne is three nodes that each do everything.
@@ -155,7 +155,7 @@ spec:
   bootstrap: {initialMasterNodes: false}
   security: {enabled: false}
   nodeSets:
-  - {name: default, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+  - {name: default, count: 3, roles: [master, data], resources: {memory: 4Gi}, storage: {size: 10Gi}}
 `
 
 // devCluster is a development cluster of three nodes that do everything,

@@ -246,7 +246,11 @@ type Resources struct {
 // Storage of a nodeSet's data directory: a PersistentVolumeClaim template
 // (the default), a host directory, or an emptyDir.
 type Storage struct {
-	// Size of the PersistentVolumeClaim.
+	// Size of the PersistentVolumeClaim. Required in production for
+	// master-eligible and data nodeSets that use no hostPath: esgen cannot
+	// guess how much data they hold. Default otherwise: 10Gi (development
+	// keeps data in an emptyDir unless emptyDir is false or a
+	// storageClassName is named).
 	Size *resource.Quantity `json:"size,omitempty"`
 	// StorageClassName of the PersistentVolumeClaim; empty: the default StorageClass.
 	StorageClassName string `json:"storageClassName,omitempty"`

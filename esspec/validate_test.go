@@ -30,10 +30,12 @@ spec:
     count: 3
     roles: [master]
     resources: {cpu: "1", memory: 4Gi}
+    storage: {size: 20Gi}
   - name: data
     count: 3
     roles: [data, ingest]
     resources: {cpu: "4", memory: 16Gi}
+    storage: {size: 500Gi}
 `
 
 func parse(t *testing.T, spec string) *esspec.Cluster {
@@ -232,7 +234,7 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"hostPath under baseline", func(c *esspec.Cluster) {
 			c.Spec.PodSecurity = esspec.PodSecurityBaseline
-			c.Spec.NodeSets[1].Storage.HostPath = "/data/es"
+			c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "/data/es"}
 		}, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("storage", "hostPath"), "forbids hostPath volumes"),
 		}},
@@ -247,12 +249,36 @@ func TestValidateErrors(t *testing.T) {
 		}, field.ErrorList{
 			field.Invalid(nodeSet1.Child("storage"), "size+hostPath", "choose one"),
 		}},
-		{"relative hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.HostPath = "data" }, field.ErrorList{
+		{"relative hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "data"} }, field.ErrorList{
 			field.Invalid(nodeSet1.Child("storage", "hostPath"), "data", "absolute path"),
 		}},
-		{"emptyDir for data in production", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.EmptyDir = new(true) }, field.ErrorList{
+		{"emptyDir for data in production", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{EmptyDir: new(true)} }, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("storage", "emptyDir"), "persistent storage"),
 		}},
+		// Production: master and data volumes need an explicit size.
+		{"production data nodeSet without storage", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{} }, field.ErrorList{
+			field.Required(nodeSet1.Child("storage", "size"),
+				"the production profile needs the size of every master and data node's volume: esgen cannot guess how much data it holds, and a full volume makes Elasticsearch block writes; e.g. size: 100Gi, or a hostPath"),
+		}},
+		{"production master nodeSet with a storage class only", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Storage = esspec.Storage{StorageClassName: "local-ssd"}
+		}, field.ErrorList{
+			field.Required(nodeSet0.Child("storage", "size"), "the production profile needs the size of every master and data node's volume"),
+		}},
+		{"production master nodeSet with emptyDir false", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Storage = esspec.Storage{EmptyDir: new(false)}
+		}, field.ErrorList{
+			field.Required(nodeSet0.Child("storage", "size"), "the production profile needs the size of every master and data node's volume"),
+		}},
+		{"production data nodeSet on a hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "/data/es"} }, nil},
+		{"production coordinating nodeSet without storage", func(c *esspec.Cluster) {
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "coordinating", Count: new(int32(2)), Roles: []esspec.Role{},
+				Resources: esspec.Resources{Memory: quantity("4Gi")}})
+		}, nil},
+		{"development without storage", func(c *esspec.Cluster) {
+			c.Spec.Profile = esspec.ProfileDevelopment
+			c.Spec.NodeSets[0].Storage, c.Spec.NodeSets[1].Storage = esspec.Storage{}, esspec.Storage{StorageClassName: "local-ssd"}
+		}, nil},
 		{"system call filter off on 8.x", func(c *esspec.Cluster) { c.Spec.System.SystemCallFilter = new(false) }, field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "system", "systemCallFilter"), "8.0 removed"),
 		}},
@@ -536,7 +562,7 @@ func TestValidateWarnings(t *testing.T) {
 		{"a warm tier of one node", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
 		}, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil,
 				"the data_warm tier has one node, where no replica can go beside its primary: its indices' replicas are never assigned"),
@@ -544,7 +570,7 @@ func TestValidateWarnings(t *testing.T) {
 		{"a frozen tier of one node keeps no replicas", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "frozen", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleDataFrozen}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleDataFrozen}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
 		}, nil},
 		{"one data node in all: its pods wait for yellow", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = new(int32(1)) }, nil},
 		{"two one-node data nodeSets in the first of three racks", func(c *esspec.Cluster) {
@@ -552,7 +578,7 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.NodeSets[0].Count = new(int32(3))
 			c.Spec.NodeSets[1].Count = new(int32(1))
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "data2", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleData}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleData}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
 		}, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(1).Child("count"), nil, "1 nodes over 3 racks"),
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil, "1 nodes over 3 racks"),

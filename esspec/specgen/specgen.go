@@ -423,14 +423,18 @@ func (g *gen) heap(ns *esspec.NodeSet) {
 // storage draws one of the kinds the spec allows: a claim (of a size, a
 // class, or both), a host directory (privileged only) or an emptyDir
 // (development, or nodes that hold neither data nor a master's state), or
-// leaves it to the default.
+// leaves it to the default. In production, master and data nodes name
+// their size (or a host directory): they get no default size.
 func (g *gen) storage(ns *esspec.NodeSet) {
+	roles := ns.Roles
+	stateless := roles != nil && !slices.Contains(roles, esspec.RoleMaster) && !(&esspec.NodeSet{Roles: roles}).HoldsData()
 	kinds := []string{"default", "claim", "claim", "class"}
+	if g.production() && !stateless {
+		kinds = []string{"claim", "claim", "claim"}
+	}
 	if g.privileged() {
 		kinds = append(kinds, "hostPath")
 	}
-	roles := ns.Roles
-	stateless := roles != nil && !slices.Contains(roles, esspec.RoleMaster) && !(&esspec.NodeSet{Roles: roles}).HoldsData()
 	if !g.production() || stateless {
 		kinds = append(kinds, "emptyDir")
 	}
