@@ -282,7 +282,26 @@ type Security struct {
 	TLS TLS `json:"tls,omitzero"`
 	// SecureSettings are existing Secrets whose keys go into the keystore.
 	SecureSettings []SecureSettingsSource `json:"secureSettings,omitempty"`
+	// License states that the cluster runs under a paid license, gold or
+	// platinum, which esgen cannot see. Only 6.0 to 6.7 and 7.0.x need it:
+	// their free basic license has no security, so once a trial ends
+	// Elasticsearch answers without credentials, and validation refuses
+	// security on them unless the license is named (or the version is
+	// 6.8+ or 7.1+). Nothing is rendered from it: install the license with
+	// the license API.
+	License License `json:"license,omitempty" jsonschema:"enum=gold,enum=platinum"`
 }
+
+// License is a paid Elasticsearch license level.
+type License string
+
+// Paid licenses with security on every version esgen renders security
+// for. (The enterprise license type came in 7.6, after every version
+// that needs License.)
+const (
+	LicenseGold     License = "gold"
+	LicensePlatinum License = "platinum"
+)
 
 // TLS names where certificates come from.
 type TLS struct {

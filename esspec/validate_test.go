@@ -122,6 +122,42 @@ func TestValidateErrors(t *testing.T) {
 		{"security on 5.x", func(c *esspec.Cluster) { c.Spec.Version = "5.6.16" }, field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "security", "enabled"), "X-Pack security from 6.0"),
 		}},
+		{"security on 6.7", func(c *esspec.Cluster) { c.Spec.Version = "6.7.2" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"),
+				"the free basic license of Elasticsearch 6.7.2 has no security (it has from 6.8 and 7.1): once the 30-day trial ends, the cluster answers every request without credentials; use 6.8 or later, name the paid license this cluster runs under in spec.security.license (gold or platinum), or set spec.security.enabled: false"),
+		}},
+		{"security on 6.0", func(c *esspec.Cluster) { c.Spec.Version = "6.0.1" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"), "the free basic license of Elasticsearch 6.0.1 has no security (it has from 6.8 and 7.1)"),
+		}},
+		{"security on 7.0", func(c *esspec.Cluster) { c.Spec.Version = "7.0.1" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"),
+				"the free basic license of Elasticsearch 7.0.1 has no security (it has from 6.8 and 7.1): once the 30-day trial ends, the cluster answers every request without credentials; use 7.1 or later, name the paid license this cluster runs under in spec.security.license (gold or platinum), or set spec.security.enabled: false"),
+		}},
+		{"security on 6.8", func(c *esspec.Cluster) { c.Spec.Version = "6.8.0" }, nil},
+		{"security on 7.1", func(c *esspec.Cluster) { c.Spec.Version = "7.1.0" }, nil},
+		{"security on 6.7 under a gold license", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security.License = esspec.LicenseGold
+		}, nil},
+		{"security on 7.0 under a platinum license", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.0.1"
+			c.Spec.Security.License = esspec.LicensePlatinum
+		}, nil},
+		{"a license on a version whose basic license has security", func(c *esspec.Cluster) { c.Spec.Security.License = esspec.LicenseGold }, nil},
+		{"a license with security off", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security = esspec.Security{Enabled: new(false), License: esspec.LicenseGold}
+		}, nil},
+		{"security off on 7.0", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.0.1"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+		}, nil},
+		{"unknown license", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security.License = "enterprise"
+		}, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "security", "license"), "enterprise", []string{"gold", "platinum"}),
+		}},
 		{"restricted Pod Security on 2.x", func(c *esspec.Cluster) {
 			c.Spec.Version = "2.4.6"
 			c.Spec.Security = esspec.Security{Enabled: new(false)}

@@ -503,6 +503,13 @@ func (g *gen) security() {
 			sec.ElasticPasswordSecret = "es-elastic-password"
 		}
 	}
+	// Security on 6.0-6.7 and 7.0.x needs a paid license: their basic
+	// license has none. Elsewhere the statement is allowed and changes nothing.
+	if on := sec.Enabled; (on == nil && g.version.SecurityByDefault()) || (on != nil && *on) {
+		if !g.version.BasicLicenseSecurity() || g.chance(0.1) {
+			sec.License = pick(g, esspec.LicenseGold, esspec.LicensePlatinum)
+		}
+	}
 }
 
 // extras draws the platform's additions: plugins (every node's from a

@@ -143,6 +143,9 @@ func features(c *esspec.Cluster) []string {
 	default:
 		f = append(f, "security on without TLS")
 	}
+	if v, _ := esspec.ParseVersion(s.Version); *s.Security.Enabled && !v.BasicLicenseSecurity() {
+		f = append(f, "security under a paid license")
+	}
 	if longest == esspec.MaxStatefulSetName {
 		f = append(f, "longest StatefulSet name")
 	}
@@ -202,7 +205,7 @@ func TestCoverage(t *testing.T) {
 		"rackAntiAffinity required", "rackAntiAffinity preferred", "rackAntiAffinity none",
 		"storage claim", "storage hostPath", "storage emptyDir",
 		"dedicated masters", "mixed master and data", "coordinating-only", "data tiers", "voting_only",
-		"security off", "security on with TLS", "security on with TLS from an issuer", "security on without TLS", "single node",
+		"security off", "security on with TLS", "security on with TLS from an issuer", "security on without TLS", "security under a paid license", "single node",
 		"plugins", "secure settings", "kibana", "kibana with security", "networkPolicy", "meshExclude",
 		"sysctl init container", "memory lock", "system call filter off",
 		"longest StatefulSet name", "no namespace",
