@@ -38,7 +38,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 	v := newChecker(c)
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
-		validTopology, validSystem, validNodeSets, atLeastOneMaster,
+		validTopology, validSystem, validNodeSets, atLeastOneMaster, validContentTier,
 		validSecurity, validRealms, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
 		validKibana, validPatches,
 	} {

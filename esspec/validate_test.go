@@ -419,6 +419,39 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(field.NewPath("spec", "topology", "racks").Index(1), "R_2", "a rack id names the rack's StatefulSets"),
 			field.Duplicate(field.NewPath("spec", "topology", "racks").Index(2), "r1"),
 		}},
+		// From 7.10, indices outside data streams need a content tier.
+		{"hot and warm tiers without content", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleIngest}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataWarm},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"),
+				"nodeSets data, warm hold data tiers, but no nodeSet with nodes has the data or data_content role: indices outside data streams, the system indices among them, go to the content tier only, so they stay unassigned, the cluster is red and Kibana cannot start; add data_content to the roles of nodeSet data (Elastic puts it beside data_hot)"),
+		}},
+		{"a cold tier alone on 7.10", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.10.2"
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataCold}
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"),
+				"nodeSet data holds a data tier, but no nodeSet with nodes has the data or data_content role: indices outside data streams, the system indices among them, go to the content tier only, so they stay unassigned, the cluster is red and Kibana cannot start; add data_content to the roles of a nodeSet with nodes"),
+		}},
+		{"the content tier scaled to zero", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "content", Count: new(int32(0)), Roles: []esspec.Role{esspec.RoleDataContent},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), "nodeSet data holds a data tier, but no nodeSet with nodes has the data or data_content role"),
+		}},
+		{"a content tier of its own", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "content", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataContent},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
+		}, nil},
+		{"a warm tier beside generic data nodes", func(c *esspec.Cluster) {
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataWarm},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
+		}, nil},
+		{"no data node at all", func(c *esspec.Cluster) { c.Spec.NodeSets = c.Spec.NodeSets[:1] }, nil},
 		{"StatefulSet name too long with a rack", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "a-rack-id-that-is-really-far-too-long1"}
