@@ -147,6 +147,13 @@ type Topology struct {
 	RackLabel string `json:"rackLabel,omitempty"`
 	// Racks lists rack ids to spread every nodeSet over, one StatefulSet per rack.
 	Racks []string `json:"racks,omitempty"`
+	// RackCount states how many racks the servers span (distinct values of
+	// the rackLabel node label) when racks are not listed. esgen cannot
+	// see the servers: with it, validation checks that required rack
+	// anti-affinity, which gives every pod of a nodeSet a rack of its
+	// own, has racks enough for every nodeSet; without it, validation can
+	// only warn. Nothing is rendered from it.
+	RackCount int32 `json:"rackCount,omitempty" jsonschema:"minimum=1,maximum=1000"`
 	// RackAntiAffinity keeps a nodeSet's pods on distinct racks.
 	RackAntiAffinity AntiAffinity `json:"rackAntiAffinity,omitempty" jsonschema:"enum=required,enum=preferred,enum=none"`
 	// HostAntiAffinity keeps a nodeSet's pods on distinct servers.

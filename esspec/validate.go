@@ -38,7 +38,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 	v := newChecker(c)
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
-		validTopology, validSystem, validNodeSets, atLeastOneMaster, validContentTier,
+		validTopology, validRackCount, validSystem, validNodeSets, atLeastOneMaster, validContentTier,
 		validSecurity, validRealms, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
 		validKibana, validPatches,
 	} {
@@ -194,6 +194,18 @@ func validTopology(v *checker) field.ErrorList {
 	} else if t.RackAntiAffinity == AntiAffinityRequired || t.RackAntiAffinity == AntiAffinityPreferred {
 		errs = append(errs, field.Required(path.Child("rackLabel"),
 			fmt.Sprintf("rackAntiAffinity is %s: name the node label that holds each server's rack id, e.g. esaas.hosts.rack", t.RackAntiAffinity)))
+	}
+	switch {
+	case t.RackCount < 0:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount, "must be 1 or more"))
+	case t.RackCount > MaxCount:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount, fmt.Sprintf("must be at most %d", MaxCount)))
+	case t.RackCount > 0 && len(t.Racks) > 0:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount,
+			"racks are listed, and esgen counts them: remove rackCount"))
+	case t.RackCount > 0 && t.RackLabel == "":
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount,
+			"counts the racks that spec.topology.rackLabel tells apart: name that node label too, e.g. esaas.hosts.rack"))
 	}
 	seen := map[string]bool{}
 	for i, rack := range t.Racks {

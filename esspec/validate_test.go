@@ -419,6 +419,42 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(field.NewPath("spec", "topology", "racks").Index(1), "R_2", "a rack id names the rack's StatefulSets"),
 			field.Duplicate(field.NewPath("spec", "topology", "racks").Index(2), "r1"),
 		}},
+		{"rackCount below a nodeSet's count", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 2
+			c.Spec.NodeSets[1].Count = new(int32(5))
+		}, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil,
+				"nodeSet master has 3 nodes and required rack anti-affinity gives each a rack of its own, but the servers span 2 racks (spec.topology.rackCount): 1 pod(s) would stay Pending; use at most 2 nodes, add racks and raise rackCount, or set spec.topology.rackAntiAffinity: preferred"),
+			field.Invalid(nodeSet1.Child("count"), nil,
+				"nodeSet data has 5 nodes and required rack anti-affinity gives each a rack of its own, but the servers span 2 racks (spec.topology.rackCount): 3 pod(s) would stay Pending; use at most 2 nodes"),
+		}},
+		{"rackCount that fits every nodeSet", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 3
+		}, nil},
+		{"rackCount below a nodeSet's count, preferred rack anti-affinity", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred
+			c.Spec.Topology.RackCount = 2
+		}, nil},
+		{"rackCount beside listed racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.Topology.RackCount = 3
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil, "racks are listed, and esgen counts them: remove rackCount"),
+		}},
+		{"rackCount without a rack label", func(c *esspec.Cluster) { c.Spec.Topology.RackCount = 3 }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil,
+				"counts the racks that spec.topology.rackLabel tells apart: name that node label too, e.g. esaas.hosts.rack"),
+		}},
+		{"negative rackCount", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = -3
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil, "must be 1 or more"),
+		}},
 		// From 7.10, indices outside data streams need a content tier.
 		{"hot and warm tiers without content", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleIngest}
@@ -622,8 +658,14 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.NodeSets[1].Count = new(int32(5))
 		}, field.ErrorList{
-			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required", "nodeSet data needs 5 racks labelled esaas.hosts.rack"),
+			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required",
+				"every pod of a nodeSet needs its own rack: nodeSet data needs 5 racks labelled esaas.hosts.rack, and with fewer its pods stay Pending; state how many racks there are in spec.topology.rackCount to have esgen check the layout"),
 		}},
+		{"required rack anti-affinity with the racks counted", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 5
+			c.Spec.NodeSets[1].Count = new(int32(5))
+		}, nil},
 		{"preferred rack anti-affinity without racks", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred

@@ -159,6 +159,7 @@ func (g *gen) cluster() *esspec.Cluster {
 		s.Bootstrap.InitialMasterNodes = new(g.chance(0.5))
 	}
 	s.NodeSets = g.nodeSets()
+	g.rackCount()
 	g.security()
 	g.http()
 	g.extras()
@@ -224,6 +225,21 @@ func (g *gen) topology() {
 		return
 	}
 	t.RackAntiAffinity = pick(g, modes...)
+}
+
+// rackCount sometimes states how many racks the rack label tells apart,
+// when racks are not listed: at least as many as the largest nodeSet has
+// pods, which required rack anti-affinity puts one per rack.
+func (g *gen) rackCount() {
+	t := &g.c.Spec.Topology
+	if t.RackLabel == "" || len(t.Racks) > 0 || !g.chance(0.4) {
+		return
+	}
+	largest := int32(1)
+	for i := range g.c.Spec.NodeSets {
+		largest = max(largest, g.c.Spec.NodeSets[i].Replicas())
+	}
+	t.RackCount = largest + pick(g, int32(0), 1, 3)
 }
 
 // nodeSet is a nodeSet being drawn.

@@ -82,6 +82,9 @@ func features(c *esspec.Cluster) []string {
 		if s.Topology.RackLabel != "" {
 			f = append(f, "rackAntiAffinity "+string(s.Topology.RackAntiAffinity))
 		}
+		if s.Topology.RackCount > 0 {
+			f = append(f, "rackCount")
+		}
 	}
 	if s.Disposable {
 		f = append(f, "disposable")
@@ -200,7 +203,7 @@ func TestCoverage(t *testing.T) {
 		"profile production", "profile development", "disposable",
 		"updateStrategy automatic", "updateStrategy onDelete", "updateStrategy rollingUpdate",
 		"podSecurity privileged", "podSecurity baseline", "podSecurity restricted",
-		"racks listed", "no racks", "zoneSpread",
+		"racks listed", "no racks", "zoneSpread", "rackCount",
 		"hostAntiAffinity required", "hostAntiAffinity preferred", "hostAntiAffinity none",
 		"rackAntiAffinity required", "rackAntiAffinity preferred", "rackAntiAffinity none",
 		"storage claim", "storage hostPath", "storage emptyDir",
