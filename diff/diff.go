@@ -18,6 +18,9 @@
 //     pod restarts on an empty directory.
 //   - data-scale-down, data-scale-down-multiple, data-role-removed,
 //     replicas-unassigned: data nodes leave, or too few stay for the replicas.
+//   - content-tier-lost: the last data or data_content nodes leave while
+//     other data tiers stay (7.10+), and the indices outside data streams
+//     have nowhere to go.
 //   - master-scale-down, master-scale-down-multiple, master-quorum-lost,
 //     master-even, single-node: master-eligible nodes and the quorum.
 //   - minimum-master-nodes, initial-master-nodes: the formation settings of

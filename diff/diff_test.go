@@ -1,15 +1,18 @@
 package diff_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/esgen/esgen/diff"
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render"
 )
 
 // baseSpec is a formed production cluster: 3 dedicated masters, 6 data
@@ -118,9 +121,9 @@ spec:
   bootstrap: {initialMasterNodes: false}
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: hot, count: 3, roles: [data_hot, data_content], resources: {memory: 8Gi}}
-  - {name: warm, count: 2, roles: [data_warm], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: hot, count: 3, roles: [data_hot, data_content], resources: {memory: 8Gi}, storage: {size: 10Gi}}
+  - {name: warm, count: 2, roles: [data_warm], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // legacy is a 6.8 cluster: zen discovery with minimum_master_nodes.
@@ -131,8 +134,8 @@ spec:
   version: 6.8.23
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // ancient is a 2.x cluster, which reaches 5.x only by a full restart.
@@ -142,8 +145,8 @@ metadata: {name: old}
 spec:
   version: 2.4.6
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 3, roles: [data], resources: {memory: 8Gi}, storage: {size: 10Gi}}
 `
 
 // allInOne is three nodes that each do everything.
@@ -155,7 +158,7 @@ spec:
   bootstrap: {initialMasterNodes: false}
   security: {enabled: false}
   nodeSets:
-  - {name: default, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+  - {name: default, count: 3, roles: [master, data], resources: {memory: 4Gi}, storage: {size: 10Gi}}
 `
 
 // devCluster is a development cluster of three nodes that do everything,
@@ -332,6 +335,10 @@ func cases(t *testing.T) []testCase {
 				{diff.Disruptive, "rolling-restart", "spec.nodeSets[0].storage.emptyDir"},
 			},
 			says: map[string][]string{"data-volume-replaced": {"moves from emptyDir to PersistentVolumeClaims", "refuses to change the volumeClaimTemplates"}}},
+		// The content tier moves to a nodeSet of its own in one change:
+		// nodes with data_content stay throughout, so nothing is lost.
+		{name: "content tier moves to a new nodeSet", old: spec(t, hotWarm), new: spec(t, hotWarm, contentNodeSet(2)),
+			want: []want{{diff.Disruptive, "restart-pending", "spec.nodeSets[1].roles"}}},
 		{name: "data role removed", old: spec(t, b),
 			new: spec(t, b, func(c *esspec.Cluster) { c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleIngest} }),
 			want: []want{
@@ -577,6 +584,114 @@ func cases(t *testing.T) []testCase {
 }
 
 func bootstrapOff(c *esspec.Cluster) { c.Spec.Bootstrap.InitialMasterNodes = new(false) }
+
+// contentNodeSet takes data_content off hotWarm's hot nodeSet and gives it
+// to a new nodeSet, content, of count nodes.
+func contentNodeSet(count int32) func(*esspec.Cluster) {
+	return func(c *esspec.Cluster) {
+		c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot}
+		c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "content", Count: new(count),
+			Roles:     []esspec.Role{esspec.RoleDataContent},
+			Resources: esspec.Resources{Memory: new(resource.MustParse("8Gi"))},
+			Storage:   esspec.Storage{Size: new(resource.MustParse("10Gi"))}})
+	}
+}
+
+// withoutNodeSet drops a nodeSet's objects from a render: the manifests
+// of a spec without it, which validation may refuse.
+func withoutNodeSet(objs render.Objects, nodeSet string) render.Objects {
+	var out render.Objects
+	for _, o := range objs {
+		if o.GetLabels()[esspec.LabelNodeSet] != nodeSet {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// TestContentTierLost: from 7.10, a change that leaves data tiers but no
+// node with data or data_content is unsafe. Validation refuses such a
+// spec, so the change reaches esgen diff as rendered manifests only
+// (patched, edited, or rendered by an older esgen); the cases build them
+// from renders of valid specs.
+func TestContentTierLost(t *testing.T) {
+	tiers := spec(t, hotWarm)
+	const action = "keep data_content on a nodeSet with nodes (Elastic puts it beside data_hot); to move the content tier to other nodes, give them data_content first, wait for green, then take it off the old ones"
+	for _, tc := range []struct {
+		name     string
+		old, new render.Objects
+		want     []want
+		says     []string
+	}{
+		{
+			name: "hot nodes lose data_content",
+			old:  renderObjects(t, tiers),
+			new:  withoutNodeSet(renderObjects(t, spec(t, hotWarm, contentNodeSet(1))), "content"),
+			want: []want{
+				{diff.Unsafe, "content-tier-lost", "StatefulSet/tiers-es-hot spec.template.metadata.labels"},
+				{diff.Disruptive, "restart-pending", "StatefulSet/tiers-es-hot spec.template"},
+			},
+			says: []string{"the last nodes with the data or data_content role leave the content tier (tiers-es-hot-0, tiers-es-hot-1, tiers-es-hot-2) while nodes of other data tiers stay: indices outside data streams, the system indices among them, can only be allocated to the content tier, so their shards have nowhere to go: replicas and new indices stay unassigned, the cluster turns red and Kibana cannot start", action},
+		},
+		{
+			name: "hot nodes scaled to zero",
+			old:  renderObjects(t, tiers),
+			new: editObjects(renderObjects(t, tiers), func(o render.Object) {
+				if sts, ok := o.(*appsv1.StatefulSet); ok && sts.Name == "tiers-es-hot" {
+					sts.Spec.Replicas = new(int32(0))
+				}
+			}),
+			want: []want{
+				{diff.Unsafe, "data-scale-down-multiple", "StatefulSet/tiers-es-hot spec.replicas"},
+				{diff.Unsafe, "content-tier-lost", "StatefulSet/tiers-es-hot spec.replicas"},
+			},
+			says: []string{"leave the content tier (tiers-es-hot-0, tiers-es-hot-1, tiers-es-hot-2)", action},
+		},
+		{
+			name: "generic data nodes become a hot tier",
+			old:  renderObjects(t, spec(t, legacy, version("7.17.29"), bootstrapOff)),
+			new: renderObjects(t, spec(t, legacy, version("7.17.29"), bootstrapOff, func(c *esspec.Cluster) {
+				c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
+			})),
+			want: []want{{diff.Disruptive, "restart-pending", "StatefulSet/old-es-data spec.template"}},
+		},
+		{
+			name: "the content tier's only nodeSet removed, the hot tier stays",
+			old:  renderObjects(t, spec(t, hotWarm, contentNodeSet(2))),
+			new:  withoutNodeSet(renderObjects(t, spec(t, hotWarm, contentNodeSet(2))), "content"),
+			want: []want{
+				{diff.Unsafe, "nodeset-removed", "StatefulSet/tiers-es-content"},
+				{diff.Unsafe, "data-scale-down-multiple", "StatefulSet/tiers-es-content"},
+				{diff.Unsafe, "content-tier-lost", "StatefulSet/tiers-es-content"},
+			},
+			says: []string{"leave the content tier (tiers-es-content-0, tiers-es-content-1)", action},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := diff.ManifestSide(tc.old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := diff.ManifestSide(tc.new)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := diff.Compare(o, n, diff.Options{})
+			if d := cmp.Diff(tc.want, got(r)); d != "" {
+				t.Errorf("findings (-want +got):\n%s", d)
+			}
+			if tc.says != nil {
+				checkSays(t, r, map[string][]string{"content-tier-lost": tc.says})
+			}
+		})
+	}
+	// From specs, validation refuses the new side and names the field.
+	_, err := diff.Specs(tiers, spec(t, hotWarm, func(c *esspec.Cluster) { c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot} }), diff.Options{})
+	var invalid *esspec.InvalidError
+	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "spec.nodeSets: Required value: nodeSets hot, warm hold data tiers, but no nodeSet with nodes has the data or data_content role") {
+		t.Errorf("want the new spec refused for its missing content tier, got %v", err)
+	}
+}
 
 // TestFindings pins every finding a change makes: severity, rule and the
 // spec field named, in report order.

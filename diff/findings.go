@@ -26,7 +26,7 @@ type comparison struct {
 // this order within each.
 var rules = []func(*comparison) []Finding{
 	nodeSetsRemoved, racksRemoved, immutableFields, storageSize, dataVolumeReplaced,
-	dataScaleDown, dataRoleRemoved, replicasAllocatable,
+	dataScaleDown, dataRoleRemoved, contentTierLost, replicasAllocatable,
 	masterScaleDown, masterEven, minimumMasterNodes, initialMasterNodes, singleNode,
 	versionChange, initialMasterNodesUpgrade, fullRestartSecurity, transportCertificates,
 	rollingRestart, updateStrategy, budgetsRemoved, configOnly, healthTarget, metadataOnly,

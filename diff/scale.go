@@ -118,6 +118,36 @@ func dataRoleRemoved(c *comparison) []Finding {
 	return out
 }
 
+// holdsContent reports whether a group's nodes hold the content tier:
+// the data_content role, or the generic data role, which holds every tier.
+func holdsContent(g *group) bool {
+	return slices.Contains(g.roles, esspec.RoleData) || slices.Contains(g.roles, esspec.RoleDataContent)
+}
+
+// holdsOtherTier reports whether a group's nodes hold data tiers but not
+// the content tier.
+func holdsOtherTier(g *group) bool { return g.holdsData() && !holdsContent(g) }
+
+// contentTierLost: from 7.10 every index outside a data stream, the
+// system indices among them, is allocated to the content tier only
+// (Elasticsearch reference, "Data tiers"). A change that takes the last
+// data or data_content nodes away while other tiers stay leaves those
+// shards nowhere to go. Validation refuses such a spec (spec.nodeSets),
+// so this finding comes from rendered input: manifests patched, edited
+// or rendered by an older esgen.
+func contentTierLost(c *comparison) []Finding {
+	if c.old.total(holdsContent) == 0 || c.new.total(holdsContent) > 0 || c.new.total(holdsOtherTier) == 0 {
+		return nil
+	}
+	deps := c.departing(holdsContent)
+	return []Finding{{
+		Severity: Unsafe, Rule: "content-tier-lost", Field: joinRefs(departureRefs(deps)), Objects: departureObjects(deps),
+		Summary: fmt.Sprintf("the last nodes with the data or data_content role leave the content tier (%s) while nodes of other data tiers stay: indices outside data streams, the system indices among them, can only be allocated to the content tier, so their shards have nowhere to go: replicas and new indices stay unassigned, the cluster turns red and Kibana cannot start",
+			strings.Join(departedPods(deps), ", ")),
+		Action: "keep data_content on a nodeSet with nodes (Elastic puts it beside data_hot); to move the content tier to other nodes, give them data_content first, wait for green, then take it off the old ones",
+	}}
+}
+
 // dataTiers lists the data tiers either side uses, in esspec's role
 // order; none when every data node has the generic data role only.
 func (c *comparison) dataTiers() []esspec.Role {

@@ -61,7 +61,7 @@ func SetDefaults(c *Cluster) {
 		if memory := ns.Resources.MemoryLimit(); ns.Heap == "" && memory != nil && DefaultHeap(*memory) >= MinHeap {
 			ns.Heap = FormatHeap(DefaultHeap(*memory))
 		}
-		setStorageDefaults(&ns.Storage, s.Profile)
+		setStorageDefaults(ns, s.Profile)
 	}
 }
 
@@ -114,12 +114,21 @@ func setSystemDefaults(sys *System, level PodSecurityLevel) {
 	}
 }
 
-func setStorageDefaults(st *Storage, profile Profile) {
+// setStorageDefaults runs after the nodeSet's roles are defaulted: a
+// production master or data nodeSet gets no default size, since esgen
+// cannot guess how much data it holds, and a claim too small for it
+// fills up: past the flood-stage disk watermark Elasticsearch makes its
+// indices read-only. Validation asks for the size instead.
+func setStorageDefaults(ns *NodeSet, profile Profile) {
+	st := &ns.Storage
 	if st.Size != nil || st.HostPath != "" || (st.EmptyDir != nil && *st.EmptyDir) {
 		return
 	}
 	if profile == ProfileDevelopment && st.EmptyDir == nil && st.StorageClassName == "" {
 		st.EmptyDir = new(true)
+		return
+	}
+	if profile == ProfileProduction && ns.Stateful() {
 		return
 	}
 	size := resource.MustParse(DefaultStorageSize)

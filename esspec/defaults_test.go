@@ -25,6 +25,8 @@ func TestSetDefaults(t *testing.T) {
 		want string // the defaulted spec, as validate -o yaml prints it
 	}{
 		{
+			// Production gives master and data nodeSets no storage size:
+			// validation asks for one. Other nodeSets get 10Gi.
 			name: "production",
 			spec: `
 apiVersion: esgen.dev/v1alpha1
@@ -60,8 +62,6 @@ spec:
     - ml
     - remote_cluster_client
     - transform
-    storage:
-      size: 10Gi
   - count: 1
     heap: 31g
     name: big

@@ -48,6 +48,7 @@ spec:
     roles: [master]
     resources: {memory: 16Gi}
     heap: 40g
+    storage: {size: 100Gi}
 `))
 	if err != nil {
 		panic(err)

@@ -147,6 +147,13 @@ type Topology struct {
 	RackLabel string `json:"rackLabel,omitempty"`
 	// Racks lists rack ids to spread every nodeSet over, one StatefulSet per rack.
 	Racks []string `json:"racks,omitempty"`
+	// RackCount states how many racks the servers span (distinct values of
+	// the rackLabel node label) when racks are not listed. esgen cannot
+	// see the servers: with it, validation checks that required rack
+	// anti-affinity, which gives every pod of a nodeSet a rack of its
+	// own, has racks enough for every nodeSet; without it, validation can
+	// only warn. Nothing is rendered from it.
+	RackCount int32 `json:"rackCount,omitempty" jsonschema:"minimum=1,maximum=1000"`
 	// RackAntiAffinity keeps a nodeSet's pods on distinct racks.
 	RackAntiAffinity AntiAffinity `json:"rackAntiAffinity,omitempty" jsonschema:"enum=required,enum=preferred,enum=none"`
 	// HostAntiAffinity keeps a nodeSet's pods on distinct servers.
@@ -249,7 +256,11 @@ type Resources struct {
 // Storage of a nodeSet's data directory: a PersistentVolumeClaim template
 // (the default), a host directory, or an emptyDir.
 type Storage struct {
-	// Size of the PersistentVolumeClaim.
+	// Size of the PersistentVolumeClaim. Required in production for
+	// master-eligible and data nodeSets that use no hostPath: esgen cannot
+	// guess how much data they hold. Default otherwise: 10Gi (development
+	// keeps data in an emptyDir unless emptyDir is false or a
+	// storageClassName is named).
 	Size *resource.Quantity `json:"size,omitempty"`
 	// StorageClassName of the PersistentVolumeClaim; empty: the default StorageClass.
 	StorageClassName string `json:"storageClassName,omitempty"`
@@ -281,7 +292,26 @@ type Security struct {
 	TLS TLS `json:"tls,omitzero"`
 	// SecureSettings are existing Secrets whose keys go into the keystore.
 	SecureSettings []SecureSettingsSource `json:"secureSettings,omitempty"`
+	// License states that the cluster runs under a paid license, gold or
+	// platinum, which esgen cannot see. Only 6.0 to 6.7 and 7.0.x need it:
+	// their free basic license has no security, so once a trial ends
+	// Elasticsearch answers without credentials, and validation refuses
+	// security on them unless the license is named (or the version is
+	// 6.8+ or 7.1+). Nothing is rendered from it: install the license with
+	// the license API.
+	License License `json:"license,omitempty" jsonschema:"enum=gold,enum=platinum"`
 }
+
+// License is a paid Elasticsearch license level.
+type License string
+
+// Paid licenses with security on every version esgen renders security
+// for. (The enterprise license type came in 7.6, after every version
+// that needs License.)
+const (
+	LicenseGold     License = "gold"
+	LicensePlatinum License = "platinum"
+)
 
 // TLS names where certificates come from.
 type TLS struct {

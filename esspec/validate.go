@@ -38,7 +38,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 	v := newChecker(c)
 	for _, check := range []func(*checker) field.ErrorList{
 		validDocument, validMetadata, validVersion, validImage, validEnums,
-		validTopology, validSystem, validNodeSets, atLeastOneMaster,
+		validTopology, validRackCount, validSystem, validNodeSets, atLeastOneMaster, validContentTier,
 		validSecurity, validRealms, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
 		validKibana, validPatches,
 	} {
@@ -196,6 +196,18 @@ func validTopology(v *checker) field.ErrorList {
 		errs = append(errs, field.Required(path.Child("rackLabel"),
 			fmt.Sprintf("rackAntiAffinity is %s: name the node label that holds each server's rack id, e.g. esaas.hosts.rack", t.RackAntiAffinity)))
 	}
+	switch {
+	case t.RackCount < 0:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount, "must be 1 or more"))
+	case t.RackCount > MaxCount:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount, fmt.Sprintf("must be at most %d", MaxCount)))
+	case t.RackCount > 0 && len(t.Racks) > 0:
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount,
+			"racks are listed, and esgen counts them: remove rackCount"))
+	case t.RackCount > 0 && t.RackLabel == "":
+		errs = append(errs, field.Invalid(path.Child("rackCount"), t.RackCount,
+			"counts the racks that spec.topology.rackLabel tells apart: name that node label too, e.g. esaas.hosts.rack"))
+	}
 	seen := map[string]bool{}
 	for i, rack := range t.Racks {
 		p := path.Child("racks").Index(i)
@@ -269,6 +281,9 @@ func validSecurity(v *checker) field.ErrorList {
 	if sec.TLS.SecretName != "" {
 		errs = append(errs, validObjectName(sec.TLS.SecretName, path.Child("tls", "secretName"))...)
 	}
+	if sec.License != "" {
+		errs = append(errs, oneOf(path.Child("license"), sec.License, LicenseGold, LicensePlatinum)...)
+	}
 	if sec.Enabled == nil {
 		return errs // not defaulted: the version did not parse, and validVersion says so
 	}
@@ -293,6 +308,20 @@ func validSecurity(v *checker) field.ErrorList {
 			detail = fmt.Sprintf("esgen renders X-Pack security from 6.0; Elasticsearch %s's X-Pack takes other TLS settings: set spec.security.enabled: false, or use 6.x or later", v.version)
 		}
 		return append(errs, field.Forbidden(path.Child("enabled"), detail))
+	}
+	if v.versionOK && !v.version.BasicLicenseSecurity() && sec.License == "" {
+		// The basic license of these versions has no security, and a
+		// trial ends in basic after 30 days: X-Pack then authenticates
+		// nothing. Security came to basic in 6.8.0 and 7.1.0 (release
+		// notes of 7.1.0, "Moved some security features to basic";
+		// elastic/azure-marketplace release 7.1.1 names both versions).
+		upgrade := "6.8"
+		if v.version.Major == 7 {
+			upgrade = "7.1"
+		}
+		errs = append(errs, field.Forbidden(path.Child("enabled"), fmt.Sprintf(
+			"the free basic license of Elasticsearch %s has no security (it has from 6.8 and 7.1): once the 30-day trial ends, the cluster answers every request without credentials; use %s or later, name the paid license this cluster runs under in spec.security.license (gold or platinum), or set spec.security.enabled: false",
+			v.version, upgrade)))
 	}
 	if nodes := v.totalNodes(); nodes > 1 && sec.TLS.SecretName == "" && !sec.TLS.HasIssuer() {
 		errs = append(errs, field.Required(path.Child("tls", "secretName"), fmt.Sprintf(

@@ -288,6 +288,11 @@ func (v *checker) validStorage(ns *NodeSet, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Forbidden(path.Child("emptyDir"),
 			"the production profile keeps master and data nodes on persistent storage (an emptyDir is lost with its pod): use size or hostPath, or profile: development"))
 	}
+	// SetDefaults gives production master and data nodeSets no size.
+	if kinds == 0 && v.c.Spec.Profile == ProfileProduction && ns.Stateful() {
+		errs = append(errs, field.Required(path.Child("size"),
+			"the production profile needs the size of every master and data node's volume: esgen cannot guess how much data it holds, and a full volume makes Elasticsearch block writes; e.g. size: 100Gi, or a hostPath"))
+	}
 	return errs
 }
 

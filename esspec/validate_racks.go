@@ -44,11 +44,33 @@ func warnRacks(v *checker) field.ErrorList {
 	return append(warnings, warnRackQuorum(v)...)
 }
 
+// validRackCount: with required rack anti-affinity every pod of a
+// nodeSet needs a rack of its own, so a nodeSet of more pods than the
+// racks spec.topology.rackCount states leaves the rest Pending.
+func validRackCount(v *checker) field.ErrorList {
+	t := v.c.Spec.Topology
+	if t.RackCount <= 0 || len(t.Racks) > 0 || t.RackLabel == "" || t.RackAntiAffinity != AntiAffinityRequired {
+		return nil // validTopology reports a rackCount that cannot apply
+	}
+	var errs field.ErrorList
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		if n := ns.Replicas(); n > t.RackCount {
+			errs = append(errs, field.Invalid(nodeSetsPath.Index(i).Child("count"), n, fmt.Sprintf(
+				"nodeSet %s has %d nodes and required rack anti-affinity gives each a rack of its own, but the servers span %d racks (spec.topology.rackCount): %d pod(s) would stay Pending; use at most %d nodes, add racks and raise rackCount, or set spec.topology.rackAntiAffinity: preferred",
+				ns.Name, n, t.RackCount, n-t.RackCount, t.RackCount)))
+		}
+	}
+	return errs
+}
+
 // warnRackAntiAffinity: with required rack anti-affinity every pod of a
-// nodeSet needs a rack of its own, and esgen cannot count the racks.
+// nodeSet needs a rack of its own, and esgen cannot count the racks
+// unless spec.topology.rackCount says how many there are (then
+// validRackCount checks the layout).
 func warnRackAntiAffinity(v *checker) field.ErrorList {
 	t := v.c.Spec.Topology
-	if t.RackLabel == "" || t.RackAntiAffinity != AntiAffinityRequired {
+	if t.RackLabel == "" || t.RackAntiAffinity != AntiAffinityRequired || t.RackCount > 0 {
 		return nil
 	}
 	largest := -1
@@ -62,7 +84,7 @@ func warnRackAntiAffinity(v *checker) field.ErrorList {
 	}
 	ns := &v.c.Spec.NodeSets[largest]
 	return field.ErrorList{field.Invalid(specPath.Child("topology", "rackAntiAffinity"), string(t.RackAntiAffinity), fmt.Sprintf(
-		"every pod of a nodeSet needs its own rack: nodeSet %s needs %d racks labelled %s, and with fewer its pods stay Pending; list spec.topology.racks to have esgen check the layout",
+		"every pod of a nodeSet needs its own rack: nodeSet %s needs %d racks labelled %s, and with fewer its pods stay Pending; state how many racks there are in spec.topology.rackCount to have esgen check the layout",
 		ns.Name, ns.Replicas(), t.RackLabel))}
 }
 

@@ -30,10 +30,12 @@ spec:
     count: 3
     roles: [master]
     resources: {cpu: "1", memory: 4Gi}
+    storage: {size: 20Gi}
   - name: data
     count: 3
     roles: [data, ingest]
     resources: {cpu: "4", memory: 16Gi}
+    storage: {size: 500Gi}
 `
 
 func parse(t *testing.T, spec string) *esspec.Cluster {
@@ -119,6 +121,42 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"security on 5.x", func(c *esspec.Cluster) { c.Spec.Version = "5.6.16" }, field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "security", "enabled"), "X-Pack security from 6.0"),
+		}},
+		{"security on 6.7", func(c *esspec.Cluster) { c.Spec.Version = "6.7.2" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"),
+				"the free basic license of Elasticsearch 6.7.2 has no security (it has from 6.8 and 7.1): once the 30-day trial ends, the cluster answers every request without credentials; use 6.8 or later, name the paid license this cluster runs under in spec.security.license (gold or platinum), or set spec.security.enabled: false"),
+		}},
+		{"security on 6.0", func(c *esspec.Cluster) { c.Spec.Version = "6.0.1" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"), "the free basic license of Elasticsearch 6.0.1 has no security (it has from 6.8 and 7.1)"),
+		}},
+		{"security on 7.0", func(c *esspec.Cluster) { c.Spec.Version = "7.0.1" }, field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "security", "enabled"),
+				"the free basic license of Elasticsearch 7.0.1 has no security (it has from 6.8 and 7.1): once the 30-day trial ends, the cluster answers every request without credentials; use 7.1 or later, name the paid license this cluster runs under in spec.security.license (gold or platinum), or set spec.security.enabled: false"),
+		}},
+		{"security on 6.8", func(c *esspec.Cluster) { c.Spec.Version = "6.8.0" }, nil},
+		{"security on 7.1", func(c *esspec.Cluster) { c.Spec.Version = "7.1.0" }, nil},
+		{"security on 6.7 under a gold license", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security.License = esspec.LicenseGold
+		}, nil},
+		{"security on 7.0 under a platinum license", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.0.1"
+			c.Spec.Security.License = esspec.LicensePlatinum
+		}, nil},
+		{"a license on a version whose basic license has security", func(c *esspec.Cluster) { c.Spec.Security.License = esspec.LicenseGold }, nil},
+		{"a license with security off", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security = esspec.Security{Enabled: new(false), License: esspec.LicenseGold}
+		}, nil},
+		{"security off on 7.0", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.0.1"
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+		}, nil},
+		{"unknown license", func(c *esspec.Cluster) {
+			c.Spec.Version = "6.7.2"
+			c.Spec.Security.License = "enterprise"
+		}, field.ErrorList{
+			field.NotSupported[string](field.NewPath("spec", "security", "license"), "enterprise", []string{"gold", "platinum"}),
 		}},
 		{"restricted Pod Security on 2.x", func(c *esspec.Cluster) {
 			c.Spec.Version = "2.4.6"
@@ -336,7 +374,7 @@ func TestValidateErrors(t *testing.T) {
 		}},
 		{"hostPath under baseline", func(c *esspec.Cluster) {
 			c.Spec.PodSecurity = esspec.PodSecurityBaseline
-			c.Spec.NodeSets[1].Storage.HostPath = "/data/es"
+			c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "/data/es"}
 		}, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("storage", "hostPath"), "forbids hostPath volumes"),
 		}},
@@ -351,12 +389,36 @@ func TestValidateErrors(t *testing.T) {
 		}, field.ErrorList{
 			field.Invalid(nodeSet1.Child("storage"), "size+hostPath", "choose one"),
 		}},
-		{"relative hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.HostPath = "data" }, field.ErrorList{
+		{"relative hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "data"} }, field.ErrorList{
 			field.Invalid(nodeSet1.Child("storage", "hostPath"), "data", "absolute path"),
 		}},
-		{"emptyDir for data in production", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage.EmptyDir = new(true) }, field.ErrorList{
+		{"emptyDir for data in production", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{EmptyDir: new(true)} }, field.ErrorList{
 			field.Forbidden(nodeSet1.Child("storage", "emptyDir"), "persistent storage"),
 		}},
+		// Production: master and data volumes need an explicit size.
+		{"production data nodeSet without storage", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{} }, field.ErrorList{
+			field.Required(nodeSet1.Child("storage", "size"),
+				"the production profile needs the size of every master and data node's volume: esgen cannot guess how much data it holds, and a full volume makes Elasticsearch block writes; e.g. size: 100Gi, or a hostPath"),
+		}},
+		{"production master nodeSet with a storage class only", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Storage = esspec.Storage{StorageClassName: "local-ssd"}
+		}, field.ErrorList{
+			field.Required(nodeSet0.Child("storage", "size"), "the production profile needs the size of every master and data node's volume"),
+		}},
+		{"production master nodeSet with emptyDir false", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Storage = esspec.Storage{EmptyDir: new(false)}
+		}, field.ErrorList{
+			field.Required(nodeSet0.Child("storage", "size"), "the production profile needs the size of every master and data node's volume"),
+		}},
+		{"production data nodeSet on a hostPath", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Storage = esspec.Storage{HostPath: "/data/es"} }, nil},
+		{"production coordinating nodeSet without storage", func(c *esspec.Cluster) {
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "coordinating", Count: new(int32(2)), Roles: []esspec.Role{},
+				Resources: esspec.Resources{Memory: quantity("4Gi")}})
+		}, nil},
+		{"development without storage", func(c *esspec.Cluster) {
+			c.Spec.Profile = esspec.ProfileDevelopment
+			c.Spec.NodeSets[0].Storage, c.Spec.NodeSets[1].Storage = esspec.Storage{}, esspec.Storage{StorageClassName: "local-ssd"}
+		}, nil},
 		{"system call filter off on 8.x", func(c *esspec.Cluster) { c.Spec.System.SystemCallFilter = new(false) }, field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "system", "systemCallFilter"), "8.0 removed"),
 		}},
@@ -461,6 +523,75 @@ func TestValidateErrors(t *testing.T) {
 			field.Invalid(field.NewPath("spec", "topology", "racks").Index(1), "R_2", "a rack id names the rack's StatefulSets"),
 			field.Duplicate(field.NewPath("spec", "topology", "racks").Index(2), "r1"),
 		}},
+		{"rackCount below a nodeSet's count", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 2
+			c.Spec.NodeSets[1].Count = new(int32(5))
+		}, field.ErrorList{
+			field.Invalid(nodeSet0.Child("count"), nil,
+				"nodeSet master has 3 nodes and required rack anti-affinity gives each a rack of its own, but the servers span 2 racks (spec.topology.rackCount): 1 pod(s) would stay Pending; use at most 2 nodes, add racks and raise rackCount, or set spec.topology.rackAntiAffinity: preferred"),
+			field.Invalid(nodeSet1.Child("count"), nil,
+				"nodeSet data has 5 nodes and required rack anti-affinity gives each a rack of its own, but the servers span 2 racks (spec.topology.rackCount): 3 pod(s) would stay Pending; use at most 2 nodes"),
+		}},
+		{"rackCount that fits every nodeSet", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 3
+		}, nil},
+		{"rackCount below a nodeSet's count, preferred rack anti-affinity", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred
+			c.Spec.Topology.RackCount = 2
+		}, nil},
+		{"rackCount beside listed racks", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.Racks = []string{"r1", "r2", "r3"}
+			c.Spec.Topology.RackCount = 3
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil, "racks are listed, and esgen counts them: remove rackCount"),
+		}},
+		{"rackCount without a rack label", func(c *esspec.Cluster) { c.Spec.Topology.RackCount = 3 }, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil,
+				"counts the racks that spec.topology.rackLabel tells apart: name that node label too, e.g. esaas.hosts.rack"),
+		}},
+		{"negative rackCount", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = -3
+		}, field.ErrorList{
+			field.Invalid(field.NewPath("spec", "topology", "rackCount"), nil, "must be 1 or more"),
+		}},
+		// From 7.10, indices outside data streams need a content tier.
+		{"hot and warm tiers without content", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleIngest}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataWarm},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"),
+				"nodeSets data, warm hold data tiers, but no nodeSet with nodes has the data or data_content role: indices outside data streams, the system indices among them, go to the content tier only, so they stay unassigned, the cluster is red and Kibana cannot start; add data_content to the roles of nodeSet data (Elastic puts it beside data_hot)"),
+		}},
+		{"a cold tier alone on 7.10", func(c *esspec.Cluster) {
+			c.Spec.Version = "7.10.2"
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataCold}
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"),
+				"nodeSet data holds a data tier, but no nodeSet with nodes has the data or data_content role: indices outside data streams, the system indices among them, go to the content tier only, so they stay unassigned, the cluster is red and Kibana cannot start; add data_content to the roles of a nodeSet with nodes"),
+		}},
+		{"the content tier scaled to zero", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "content", Count: new(int32(0)), Roles: []esspec.Role{esspec.RoleDataContent},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
+		}, field.ErrorList{
+			field.Required(field.NewPath("spec", "nodeSets"), "nodeSet data holds a data tier, but no nodeSet with nodes has the data or data_content role"),
+		}},
+		{"a content tier of its own", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot}
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "content", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataContent},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
+		}, nil},
+		{"a warm tier beside generic data nodes", func(c *esspec.Cluster) {
+			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)), Roles: []esspec.Role{esspec.RoleDataWarm},
+				Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
+		}, nil},
+		{"no data node at all", func(c *esspec.Cluster) { c.Spec.NodeSets = c.Spec.NodeSets[:1] }, nil},
 		{"StatefulSet name too long with a rack", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.Racks = []string{"r1", "a-rack-id-that-is-really-far-too-long1"}
@@ -707,8 +838,14 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.NodeSets[1].Count = new(int32(5))
 		}, field.ErrorList{
-			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required", "nodeSet data needs 5 racks labelled esaas.hosts.rack"),
+			field.Invalid(field.NewPath("spec", "topology", "rackAntiAffinity"), "required",
+				"every pod of a nodeSet needs its own rack: nodeSet data needs 5 racks labelled esaas.hosts.rack, and with fewer its pods stay Pending; state how many racks there are in spec.topology.rackCount to have esgen check the layout"),
 		}},
+		{"required rack anti-affinity with the racks counted", func(c *esspec.Cluster) {
+			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
+			c.Spec.Topology.RackCount = 5
+			c.Spec.NodeSets[1].Count = new(int32(5))
+		}, nil},
 		{"preferred rack anti-affinity without racks", func(c *esspec.Cluster) {
 			c.Spec.Topology.RackLabel = "esaas.hosts.rack"
 			c.Spec.Topology.RackAntiAffinity = esspec.AntiAffinityPreferred
@@ -716,7 +853,7 @@ func TestValidateWarnings(t *testing.T) {
 		{"a warm tier of one node", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
 		}, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil,
 				"the data_warm tier has one node, where no replica can go beside its primary: its indices' replicas are never assigned"),
@@ -724,7 +861,7 @@ func TestValidateWarnings(t *testing.T) {
 		{"a frozen tier of one node keeps no replicas", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "frozen", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleDataFrozen}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleDataFrozen}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("2Ti")}})
 		}, nil},
 		{"one data node in all: its pods wait for yellow", func(c *esspec.Cluster) { c.Spec.NodeSets[1].Count = new(int32(1)) }, nil},
 		{"two one-node data nodeSets in the first of three racks", func(c *esspec.Cluster) {
@@ -732,7 +869,7 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.NodeSets[0].Count = new(int32(3))
 			c.Spec.NodeSets[1].Count = new(int32(1))
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "data2", Count: new(int32(1)),
-				Roles: []esspec.Role{esspec.RoleData}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleData}, Resources: esspec.Resources{Memory: quantity("8Gi")}, Storage: esspec.Storage{Size: quantity("1Ti")}})
 		}, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(1).Child("count"), nil, "1 nodes over 3 racks"),
 			field.Invalid(field.NewPath("spec", "nodeSets").Index(2).Child("count"), nil, "1 nodes over 3 racks"),
@@ -750,7 +887,8 @@ func TestValidateWarnings(t *testing.T) {
 			c.Spec.NodeSets[1].Count = new(int32(2))
 			c.Spec.NodeSets[1].Roles = []esspec.Role{esspec.RoleDataHot, esspec.RoleDataContent}
 			c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "warm", Count: new(int32(2)),
-				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")}})
+				Roles: []esspec.Role{esspec.RoleDataWarm}, Resources: esspec.Resources{Memory: quantity("8Gi")},
+				Storage: esspec.Storage{Size: quantity("100Gi")}})
 		}, field.ErrorList{
 			field.Invalid(field.NewPath("spec", "topology", "zoneSpread"), true, "can sit on two of the 4 data nodes in one zone"),
 		}},

@@ -3,6 +3,7 @@ package esspec
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -79,4 +80,50 @@ func warnLoneTiers(v *checker) field.ErrorList {
 			": its indices' replicas are never assigned, the cluster stays yellow, and a restarted master or data pod waits for green and stays unready; give the tier more nodes, or its indices number_of_replicas: 0 (e.g. in the ILM phase that moves them there)"))
 	}
 	return warnings
+}
+
+// validContentTier: from 7.10, an index that is not part of a data
+// stream, every system index among them (Kibana's, security's), is
+// allocated to the content tier: to nodes with the data_content role, or
+// the generic data role, which holds every tier (Elasticsearch reference
+// 7.10+, "Data tiers": indices created outside a data stream go to the
+// content tier; "Node" 7.17: once node.roles is set, a cluster needs data,
+// or data_content and data_hot). A cluster whose data nodes all hold
+// other tiers leaves those indices unassigned: red, and Kibana cannot
+// start.
+func validContentTier(v *checker) field.ErrorList {
+	if !v.versionOK || !v.version.HasRole(RoleDataContent) {
+		return nil // tier roles before 7.10 are reported by validRoles
+	}
+	var tiered, hot []string
+	for i := range v.c.Spec.NodeSets {
+		ns := &v.c.Spec.NodeSets[i]
+		if ns.Replicas() == 0 {
+			continue
+		}
+		if ns.HasRole(RoleData) || ns.HasRole(RoleDataContent) {
+			return nil
+		}
+		// A role the version lacks is validRoles' error, not a tier.
+		if slices.ContainsFunc(ns.Roles, func(r Role) bool { return RolesHoldData([]Role{r}) && v.version.HasRole(r) }) {
+			tiered = append(tiered, ns.Name)
+		}
+		if ns.HasRole(RoleDataHot) {
+			hot = append(hot, ns.Name)
+		}
+	}
+	if len(tiered) == 0 {
+		return nil // no data node at all: nothing is tiered
+	}
+	holds := "nodeSet " + tiered[0] + " holds a data tier"
+	if len(tiered) > 1 {
+		holds = "nodeSets " + strings.Join(tiered, ", ") + " hold data tiers"
+	}
+	add := "add data_content to the roles of a nodeSet with nodes"
+	if len(hot) > 0 {
+		add = "add data_content to the roles of nodeSet " + hot[0] + " (Elastic puts it beside data_hot)"
+	}
+	return field.ErrorList{field.Required(nodeSetsPath, fmt.Sprintf(
+		"%s, but no nodeSet with nodes has the data or data_content role: indices outside data streams, the system indices among them, go to the content tier only, so they stay unassigned, the cluster is red and Kibana cannot start; %s",
+		holds, add))}
 }

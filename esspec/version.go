@@ -118,6 +118,17 @@ func (v Version) BuiltInSecurity() bool {
 	return v.Major >= 6
 }
 
+// BasicLicenseSecurity reports whether security (authentication, the
+// file and native realms, role-based access control and TLS) comes with
+// the free basic license: from 6.8 in the 6.x line and from 7.1 (release
+// notes of 7.1.0, "Moved some security features to basic", backported to
+// 6.8.0). On 6.0 to 6.7 and on 7.0.x only a trial or a gold or platinum
+// license has it: when the 30-day trial ends and the cluster runs on
+// basic, Elasticsearch stops asking for credentials and answers anyone.
+func (v Version) BasicLicenseSecurity() bool {
+	return v.AtLeast(7, 1, 0) || (v.Major == 6 && v.Minor >= 8)
+}
+
 // XPack reports whether the official image knows xpack.* settings: from
 // 5.0, whose image bundles the X-Pack plugin.
 func (v Version) XPack() bool {

@@ -82,6 +82,19 @@ func TestVersionFeatures(t *testing.T) {
 	}
 }
 
+// TestBasicLicenseSecurity: security is free (on the basic license)
+// from 6.8 in 6.x and from 7.1; 7.0 came out before 6.8 and lacks it.
+func TestBasicLicenseSecurity(t *testing.T) {
+	for version, want := range map[string]bool{
+		"2.4.6": false, "5.6.16": false, "6.0.1": false, "6.7.2": false, "6.8.0": true, "6.8.23": true,
+		"7.0.0": false, "7.0.1": false, "7.1.0": true, "7.17.29": true, "8.0.0": true, "9.5.2": true,
+	} {
+		if got := v(t, version).BasicLicenseSecurity(); got != want {
+			t.Errorf("%s BasicLicenseSecurity = %v, want %v", version, got, want)
+		}
+	}
+}
+
 func TestRolesPerVersion(t *testing.T) {
 	for _, tc := range []struct {
 		version string

@@ -75,9 +75,9 @@ func scaleSpec(tb testing.TB, n, racks int) *esspec.Cluster {
 		}
 		b.WriteString("]\n")
 	}
-	b.WriteString("  nodeSets:\n  - {name: master, count: 3, roles: [master], resources: {memory: 4Gi}}\n")
+	b.WriteString("  nodeSets:\n  - {name: master, count: 3, roles: [master], resources: {memory: 4Gi}, storage: {size: 10Gi}}\n")
 	for i := range n {
-		fmt.Fprintf(&b, "  - {name: data%03d, count: 3, roles: [data], resources: {memory: 16Gi}, config: {node.attr.group: g%d}}\n", i, i)
+		fmt.Fprintf(&b, "  - {name: data%03d, count: 3, roles: [data], resources: {memory: 16Gi}, storage: {size: 10Gi}, config: {node.attr.group: g%d}}\n", i, i)
 	}
 	c, err := esspec.Parse([]byte(b.String()))
 	if err != nil {

@@ -35,11 +35,12 @@ func TestCheckSeesRenderedEnv(t *testing.T) {
   version: 8.19.20
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
   - name: data
     count: 2
     roles: [data]
     resources: {memory: 8Gi}
+    storage: {size: 10Gi}
     env: [{name: TZ, value: UTC}, {name: ES_JAVA_OPTS, value: -Xms2g}]
 `)
 	r, err := render.Check(c)

@@ -67,6 +67,8 @@ func (d *describer) header(b *strings.Builder) {
 	case len(t.Racks) > 0:
 		fmt.Fprintf(b, "Racks %s (node label %s): one StatefulSet per nodeSet and rack; host anti-affinity %s\n",
 			strings.Join(t.Racks, ", "), t.RackLabel, t.HostAntiAffinity)
+	case t.RackLabel != "" && t.RackCount > 0:
+		fmt.Fprintf(b, "No racks listed (%d racks by rackCount): rack anti-affinity %s on %s; host anti-affinity %s\n", t.RackCount, t.RackAntiAffinity, t.RackLabel, t.HostAntiAffinity)
 	case t.RackLabel != "":
 		fmt.Fprintf(b, "No racks listed: rack anti-affinity %s on %s; host anti-affinity %s\n", t.RackAntiAffinity, t.RackLabel, t.HostAntiAffinity)
 	default:

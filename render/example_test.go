@@ -23,8 +23,8 @@ spec:
     elasticPasswordSecret: logs-es-elastic-password
     tls: {secretName: logs-es-certs}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 4Gi}}
-  - {name: data, count: 2, roles: [data, ingest], resources: {memory: 32Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 4Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 2, roles: [data, ingest], resources: {memory: 32Gi}, storage: {size: 10Gi}}
 `
 
 // Render a spec into typed Kubernetes objects, as a tool that post-processes

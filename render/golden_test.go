@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/esgen/esgen/esspec"
 )
 
 var update = flag.Bool("update", false, "rewrite golden/*.yaml from examples/*.yaml")
@@ -43,6 +45,19 @@ func TestGolden(t *testing.T) {
 	for _, g := range goldens {
 		if !want[filepath.Base(g)] && !*update {
 			t.Errorf("%s has no example examples/%s", g, filepath.Base(g))
+		}
+	}
+}
+
+// TestExamplesWarningFree: every example validates without an error or a
+// warning (esgen validate --strict passes), so that a new user's first
+// command is quiet and CI can run the examples strictly (.ci/run does).
+func TestExamplesWarningFree(t *testing.T) {
+	for _, path := range examplePaths(t) {
+		c := loadSpec(t, path)
+		errs, warnings := esspec.Validate(c)
+		for _, e := range append(errs, warnings...) {
+			t.Errorf("%s:%d: %v", path, c.LineOf(e.Field), e)
 		}
 	}
 }

@@ -36,7 +36,7 @@ func TestKibanaFollowsMirror(t *testing.T) {
   security: {enabled: false}
   kibana: {count: 1, image: %q}
   nodeSets:
-  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}, storage: {size: 10Gi}}
 `, tc.kibanaImage))
 		if got := kibanaDeployment(t, m).Spec.Template.Spec.Containers[0].Image; got != tc.want {
 			t.Errorf("spec.kibana.image %q: Kibana runs %s, want %s", tc.kibanaImage, got, tc.want)
@@ -63,7 +63,7 @@ spec:
   podSecurity: baseline
   kibana: {count: 1}
   nodeSets:
-  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}}
+  - {name: master, count: 3, roles: [master, data], resources: {memory: 4Gi}, storage: {size: 10Gi}}
 `)
 			d := kibanaDeployment(t, m)
 			pod := d.Spec.Template.Spec
@@ -109,8 +109,8 @@ func TestKibanaBudget(t *testing.T) {
   security: {enabled: false}
   kibana: {count: %d}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 2, roles: [data], resources: {memory: 4Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 2, roles: [data], resources: {memory: 4Gi}, storage: {size: 10Gi}}
   - {name: coord, count: 2, roles: [], resources: {memory: 2Gi}}
 `, count))
 			var names []string

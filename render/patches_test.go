@@ -13,7 +13,7 @@ const patchBase = head + `spec:
   version: 8.19.20
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
 `
 
 func patchSpec(t *testing.T, patches string) *esspec.Cluster {

@@ -40,7 +40,7 @@ func TestLegacyRolesAndCurlProbe(t *testing.T) {
   system: {systemCallFilter: false}
   security: {enabled: true, elasticPasswordSecret: pw, tls: {secretName: certs}}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
   - {name: client, count: 1, roles: [], resources: {memory: 2Gi}}
 `)
 	yml := m.configMaps[0].Data["elasticsearch.yml"] // logs-es-client-config
@@ -175,7 +175,7 @@ func TestCleanYAML(t *testing.T) {
 }
 
 func TestConfigTooLarge(t *testing.T) {
-	c, err := esspec.Parse([]byte(head + "spec:\n  version: 8.19.20\n  security: {enabled: false}\n  nodeSets:\n  - {name: a, count: 1, resources: {memory: 1Gi}}\n"))
+	c, err := esspec.Parse([]byte(head + "spec:\n  version: 8.19.20\n  security: {enabled: false}\n  nodeSets:\n  - {name: a, count: 1, resources: {memory: 1Gi}, storage: {size: 10Gi}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestPodKeepsItsConfig(t *testing.T) {
   version: 8.19.20
   security: {enabled: false}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
 `)
 	spec := m.statefulSets[0].Spec.Template.Spec
 	var copier *corev1.Container

@@ -22,8 +22,8 @@ spec:
   version: %s
   security: {enabled: %v, elasticPasswordSecret: %s, tls: {secretName: %s}}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: 2, roles: [data], resources: {memory: 8Gi}, heap: 3g}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: 2, roles: [data], resources: {memory: 8Gi}, heap: 3g, storage: {size: 10Gi}}
   - {name: coord, count: 1, roles: [], resources: {memory: 1Gi}}
 `, version, security, secretOrNull(security, "pw"), secretOrNull(security, "certs"))
 }
@@ -134,8 +134,8 @@ spec:
   security: {enabled: false}
   topology: {rackLabel: rack, racks: [a, b, c]}
   nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: mixed, count: 2, roles: [master, data], resources: {memory: 2Gi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: mixed, count: 2, roles: [master, data], resources: {memory: 2Gi}, storage: {size: 10Gi}}
 `)
 	for _, cm := range m.configMaps {
 		if !strings.Contains(cm.Data["elasticsearch.yml"], "discovery.zen.minimum_master_nodes: 3\n") {

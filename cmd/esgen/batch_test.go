@@ -28,8 +28,8 @@ spec:
   version: %s
   security: {enabled: false}
 %s  nodeSets:
-  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}}
-  - {name: data, count: %d, roles: [data], resources: {memory: %dGi}}
+  - {name: master, count: 3, roles: [master], resources: {memory: 2Gi}, storage: {size: 10Gi}}
+  - {name: data, count: %d, roles: [data], resources: {memory: %dGi}, storage: {size: 10Gi}}
 `, i, namespace, versions[i%len(versions)], racks, 1+i%7, 2+i%5)
 }
 

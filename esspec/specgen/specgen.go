@@ -159,6 +159,7 @@ func (g *gen) cluster() *esspec.Cluster {
 		s.Bootstrap.InitialMasterNodes = new(g.chance(0.5))
 	}
 	s.NodeSets = g.nodeSets()
+	g.rackCount()
 	g.security()
 	g.http()
 	g.extras()
@@ -224,6 +225,21 @@ func (g *gen) topology() {
 		return
 	}
 	t.RackAntiAffinity = pick(g, modes...)
+}
+
+// rackCount sometimes states how many racks the rack label tells apart,
+// when racks are not listed: at least as many as the largest nodeSet has
+// pods, which required rack anti-affinity puts one per rack.
+func (g *gen) rackCount() {
+	t := &g.c.Spec.Topology
+	if t.RackLabel == "" || len(t.Racks) > 0 || !g.chance(0.4) {
+		return
+	}
+	largest := int32(1)
+	for i := range g.c.Spec.NodeSets {
+		largest = max(largest, g.c.Spec.NodeSets[i].Replicas())
+	}
+	t.RackCount = largest + pick(g, int32(0), 1, 3)
 }
 
 // nodeSet is a nodeSet being drawn.
@@ -423,14 +439,18 @@ func (g *gen) heap(ns *esspec.NodeSet) {
 // storage draws one of the kinds the spec allows: a claim (of a size, a
 // class, or both), a host directory (privileged only) or an emptyDir
 // (development, or nodes that hold neither data nor a master's state), or
-// leaves it to the default.
+// leaves it to the default. In production, master and data nodes name
+// their size (or a host directory): they get no default size.
 func (g *gen) storage(ns *esspec.NodeSet) {
+	roles := ns.Roles
+	stateless := roles != nil && !slices.Contains(roles, esspec.RoleMaster) && !(&esspec.NodeSet{Roles: roles}).HoldsData()
 	kinds := []string{"default", "claim", "claim", "class"}
+	if g.production() && !stateless {
+		kinds = []string{"claim", "claim", "claim"}
+	}
 	if g.privileged() {
 		kinds = append(kinds, "hostPath")
 	}
-	roles := ns.Roles
-	stateless := roles != nil && !slices.Contains(roles, esspec.RoleMaster) && !(&esspec.NodeSet{Roles: roles}).HoldsData()
 	if !g.production() || stateless {
 		kinds = append(kinds, "emptyDir")
 	}
@@ -497,6 +517,13 @@ func (g *gen) security() {
 		}
 		if g.chance(0.7) {
 			sec.ElasticPasswordSecret = "es-elastic-password"
+		}
+	}
+	// Security on 6.0-6.7 and 7.0.x needs a paid license: their basic
+	// license has none. Elsewhere the statement is allowed and changes nothing.
+	if on := sec.Enabled; (on == nil && g.version.SecurityByDefault()) || (on != nil && *on) {
+		if !g.version.BasicLicenseSecurity() || g.chance(0.1) {
+			sec.License = pick(g, esspec.LicenseGold, esspec.LicensePlatinum)
 		}
 	}
 }

@@ -82,6 +82,9 @@ func features(c *esspec.Cluster) []string {
 		if s.Topology.RackLabel != "" {
 			f = append(f, "rackAntiAffinity "+string(s.Topology.RackAntiAffinity))
 		}
+		if s.Topology.RackCount > 0 {
+			f = append(f, "rackCount")
+		}
 	}
 	if s.Disposable {
 		f = append(f, "disposable")
@@ -143,6 +146,9 @@ func features(c *esspec.Cluster) []string {
 	default:
 		f = append(f, "security on without TLS")
 	}
+	if v, _ := esspec.ParseVersion(s.Version); *s.Security.Enabled && !v.BasicLicenseSecurity() {
+		f = append(f, "security under a paid license")
+	}
 	if longest == esspec.MaxStatefulSetName {
 		f = append(f, "longest StatefulSet name")
 	}
@@ -198,12 +204,12 @@ func TestCoverage(t *testing.T) {
 		"profile production", "profile development", "disposable",
 		"updateStrategy automatic", "updateStrategy onDelete", "updateStrategy rollingUpdate",
 		"podSecurity privileged", "podSecurity baseline", "podSecurity restricted",
-		"racks listed", "no racks", "zoneSpread",
+		"racks listed", "no racks", "zoneSpread", "rackCount",
 		"hostAntiAffinity required", "hostAntiAffinity preferred", "hostAntiAffinity none",
 		"rackAntiAffinity required", "rackAntiAffinity preferred", "rackAntiAffinity none",
 		"storage claim", "storage hostPath", "storage emptyDir",
 		"dedicated masters", "mixed master and data", "coordinating-only", "data tiers", "voting_only",
-		"security off", "security on with TLS", "security on with TLS from an issuer", "security on without TLS", "single node",
+		"security off", "security on with TLS", "security on with TLS from an issuer", "security on without TLS", "security under a paid license", "single node",
 		"plugins", "secure settings", "kibana", "kibana with security", "kibana 4.x", "kibana budget", "networkPolicy", "meshExclude",
 		"sysctl init container", "memory lock", "system call filter off",
 		"longest StatefulSet name", "no namespace",
