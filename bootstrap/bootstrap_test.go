@@ -12,7 +12,7 @@ import (
 )
 
 // spec returns a defaulted spec of one version with the given nodeSets.
-func spec(t *testing.T, version string, mutate func(*esspec.Cluster), nodeSets ...esspec.NodeSet) *esspec.Cluster {
+func spec(t *testing.T, version string, mutate func(*esspec.Cluster), nodeSets ...esspec.NodeSet) *esspec.Resolved {
 	t.Helper()
 	c := &esspec.Cluster{
 		APIVersion: esspec.APIVersion, Kind: esspec.Kind,
@@ -22,8 +22,17 @@ func spec(t *testing.T, version string, mutate func(*esspec.Cluster), nodeSets .
 	if mutate != nil {
 		mutate(c)
 	}
+	// Development, unless mutate says otherwise: production needs memory
+	// limits and volume sizes that most of these tests do not care about.
+	if c.Spec.Profile == "" {
+		c.Spec.Profile = esspec.ProfileDevelopment
+	}
 	esspec.SetDefaults(c)
-	return c
+	r, err := esspec.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func nodeSet(name string, count int32, roles ...esspec.Role) esspec.NodeSet {
@@ -108,8 +117,10 @@ xpack.security.enabled: false
 `,
 		},
 		{
-			name: "8.5 has no TCP readiness port on every address; security without TLS", version: "8.5.3",
-			mutate: func(c *esspec.Cluster) { c.Spec.Security = esspec.Security{}; c.Spec.System.MemoryLock = new(false) },
+			// Security without TLS is valid on one node only, and golden/quickstart.yaml
+			// renders it; the 5-node table here turns security off.
+			name: "8.5 has no TCP readiness port on every address", version: "8.5.3",
+			mutate: func(c *esspec.Cluster) { c.Spec.System.MemoryLock = new(false) },
 			roles:  []esspec.Role{},
 			want: `cluster.name: logs
 discovery.seed_hosts:
@@ -118,9 +129,7 @@ network.host: 0.0.0.0
 network.publish_host: ${POD_IP}
 node.name: ${POD_NAME}
 node.roles: []
-xpack.security.enabled: true
-xpack.security.http.ssl.enabled: false
-xpack.security.transport.ssl.enabled: false
+xpack.security.enabled: false
 `,
 		},
 		{
@@ -129,7 +138,8 @@ xpack.security.transport.ssl.enabled: false
 				c.Spec.Security = esspec.Security{Enabled: new(true), TLS: esspec.TLS{SecretName: "certs"}}
 				c.Spec.System.MemoryLock = new(false)
 			},
-			roles: []esspec.Role{"data_hot"},
+			// Written in canonical order, whatever the spec's order.
+			roles: []esspec.Role{"data_content", "data_hot"},
 			want: `cluster.name: logs
 discovery.seed_hosts:
 - logs-es-discovery
@@ -138,6 +148,7 @@ network.publish_host: ${POD_IP}
 node.name: ${POD_NAME}
 node.roles:
 - data_hot
+- data_content
 readiness.port: 9400
 xpack.security.enabled: true
 xpack.security.http.ssl.certificate: certs/tls.crt
@@ -157,7 +168,7 @@ xpack.security.transport.ssl.verification_mode: certificate
 		t.Run(tc.name, func(t *testing.T) {
 			c := spec(t, tc.version, tc.mutate, nodeSet("master", 3, "master"), nodeSet("other", 2, tc.roles...))
 			f := bootstrap.ClusterFormation(c, masters, 5)
-			got := settingsYAML(t, bootstrap.NodeSettings(c, &c.Spec.NodeSets[1], f))
+			got := settingsYAML(t, bootstrap.NodeSettings(c, c.NodeSets[1], f))
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("elasticsearch.yml (-want +got):\n%s", diff)
 			}
@@ -175,10 +186,10 @@ func TestClusterFormation(t *testing.T) {
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Errorf("formation (-want +got):\n%s", diff)
 	}
-	if s := bootstrap.InitialMasterNodesSettings(&c.Spec.NodeSets[0], f); len(s) != 1 {
+	if s := bootstrap.InitialMasterNodesSettings(c.NodeSets[0], f); len(s) != 1 {
 		t.Errorf("master nodeSet gets %v, want cluster.initial_master_nodes", s)
 	}
-	if s := bootstrap.InitialMasterNodesSettings(&c.Spec.NodeSets[1], f); s != nil {
+	if s := bootstrap.InitialMasterNodesSettings(c.NodeSets[1], f); s != nil {
 		t.Errorf("data nodeSet gets %v, want nothing", s)
 	}
 
@@ -191,7 +202,7 @@ func TestClusterFormation(t *testing.T) {
 	if diff := cmp.Diff(bootstrap.Formation{SingleNode: true}, single); diff != "" {
 		t.Errorf("single node (-want +got):\n%s", diff)
 	}
-	s := bootstrap.NodeSettings(c, &c.Spec.NodeSets[0], single)
+	s := bootstrap.NodeSettings(c, c.NodeSets[0], single)
 	if s["discovery.type"] != "single-node" || s["discovery.seed_hosts"] != nil {
 		t.Errorf("single node settings: %v", s)
 	}
@@ -202,7 +213,7 @@ func TestClusterFormation(t *testing.T) {
 }
 
 func TestSysctlInitContainer(t *testing.T) {
-	c := spec(t, "8.19.20", func(c *esspec.Cluster) { c.Spec.System.MaxMapCount = 1048576 })
+	c := spec(t, "8.19.20", func(c *esspec.Cluster) { c.Spec.System.MaxMapCount = 1048576 }, nodeSet("a", 1, "master", "data"))
 	init := bootstrap.SysctlInitContainer(c)
 	if init == nil {
 		t.Fatal("no sysctl init container under privileged")
@@ -218,7 +229,7 @@ func TestSysctlInitContainer(t *testing.T) {
 	if init.Image != "busybox:1.36" {
 		t.Errorf("image %s", init.Image)
 	}
-	c = spec(t, "8.19.20", func(c *esspec.Cluster) { c.Spec.PodSecurity = esspec.PodSecurityBaseline })
+	c = spec(t, "8.19.20", func(c *esspec.Cluster) { c.Spec.PodSecurity = esspec.PodSecurityBaseline }, nodeSet("a", 1, "master", "data"))
 	if bootstrap.SysctlInitContainer(c) != nil {
 		t.Error("sysctl init container under baseline")
 	}
@@ -231,7 +242,7 @@ func TestEnvAndCapabilities(t *testing.T) {
 	}, nodeSet("a", 1, "master"))
 	c.Spec.NodeSets[0].Heap = "4g"
 	var names []string
-	for _, e := range bootstrap.Env(c, &c.Spec.NodeSets[0]) {
+	for _, e := range bootstrap.Env(c, c.NodeSets[0]) {
 		names = append(names, e.Name)
 		if e.Name == "ES_JAVA_OPTS" && e.Value != "-Xms4g -Xmx4g" {
 			t.Errorf("ES_JAVA_OPTS = %q, want -Xms equal to -Xmx", e.Value)

@@ -80,15 +80,15 @@ type check struct {
 }
 
 type checkContext struct {
-	c    *esspec.Cluster
+	c    *esspec.Resolved
 	v    esspec.Version
 	pods []Pod
 }
 
 // Check evaluates every bootstrap check of the cluster's version against
 // its rendered pods. The spec must be defaulted and valid.
-func Check(c *esspec.Cluster, pods []Pod) Report {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func Check(c *esspec.Resolved, pods []Pod) Report {
+	v := c.Version
 	x := &checkContext{c: c, v: v, pods: pods}
 	r := Report{Version: v.String(), Enforced: v.Major >= 5}
 	for _, p := range pods {

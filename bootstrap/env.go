@@ -72,8 +72,8 @@ func DNSCacheOpts(v esspec.Version) string {
 // the heap; where both set a system property, the JVM takes the last,
 // the nodeSet's. 2.x reads ES_JAVA_OPTS too: its bin/elasticsearch
 // passes it to java after the options of bin/elasticsearch.in.sh.
-func Env(c *esspec.Cluster, ns *esspec.NodeSet) []corev1.EnvVar {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func Env(c *esspec.Resolved, ns *esspec.ResolvedNodeSet) []corev1.EnvVar {
+	v := c.Version
 	env := []corev1.EnvVar{
 		fieldEnv("POD_NAME", "metadata.name"),
 		fieldEnv("POD_IP", "status.podIP"),

@@ -37,7 +37,7 @@ func TestDNSCacheTTL(t *testing.T) {
 	} {
 		t.Run(tc.version+"/"+tc.userOpt, func(t *testing.T) {
 			c := spec(t, tc.version, nil, nodeSet("a", 1, "master", "data"))
-			ns := &c.Spec.NodeSets[0]
+			ns := c.NodeSets[0]
 			ns.Heap = tc.heap
 			if tc.userOpt != "" {
 				ns.Env = []corev1.EnvVar{{Name: "ES_JAVA_OPTS", Value: tc.userOpt}}

@@ -29,8 +29,8 @@ type Formation struct {
 
 // ClusterFormation returns the formation of a defaulted, valid spec whose
 // master-eligible pods are masterPods and which has totalPods pods in all.
-func ClusterFormation(c *esspec.Cluster, masterPods []string, totalPods int) Formation {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func ClusterFormation(c *esspec.Resolved, masterPods []string, totalPods int) Formation {
+	v := c.Version
 	var f Formation
 	if v.ZenDiscovery() {
 		// The quorum is always written: the 5.x and 6.x images ship 1,
@@ -74,7 +74,7 @@ func discoverySettings(s esspec.Settings, v esspec.Version, f Formation) {
 // Elasticsearch requires. It is kept apart from NodeSettings so that the
 // config hash leaves it out: turning bootstrap off then changes the
 // ConfigMap but restarts no pod.
-func InitialMasterNodesSettings(ns *esspec.NodeSet, f Formation) esspec.Settings {
+func InitialMasterNodesSettings(ns *esspec.ResolvedNodeSet, f Formation) esspec.Settings {
 	if !ns.MasterEligible() || len(f.InitialMasterNodes) == 0 {
 		return nil
 	}

@@ -46,8 +46,8 @@ func UsersDir(v esspec.Version) string {
 
 // InternalUserEnabled reports whether pods get the internal user: when
 // security is on.
-func InternalUserEnabled(c *esspec.Cluster) bool {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func InternalUserEnabled(c *esspec.Resolved) bool {
+	v := c.Version
 	return c.Spec.Security.On() && v.BuiltInSecurity()
 }
 
@@ -66,11 +66,11 @@ func usersCommand(v esspec.Version) string {
 // kernel) to InternalPasswordFile and the realm's users and users_roles
 // next to it; the Elasticsearch container mounts them. The files are the
 // elasticsearch user's only (umask 077).
-func InternalUserContainer(c *esspec.Cluster, mounts []corev1.VolumeMount) *corev1.Container {
+func InternalUserContainer(c *esspec.Resolved, mounts []corev1.VolumeMount) *corev1.Container {
 	if !InternalUserEnabled(c) {
 		return nil
 	}
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+	v := c.Version
 	lines := []string{
 		"set -e",
 		"umask 077",

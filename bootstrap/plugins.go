@@ -27,7 +27,7 @@ const (
 
 // Plugins returns the plugins of a nodeSet's nodes: the cluster's, then
 // the nodeSet's own, each as the argument of the install command.
-func Plugins(c *esspec.Cluster, ns *esspec.NodeSet) []string {
+func Plugins(c *esspec.Resolved, ns *esspec.ResolvedNodeSet) []string {
 	var out []string
 	for _, entry := range append(append([]string(nil), c.Spec.Plugins.Install...), ns.Plugins...) {
 		out = append(out, PluginSource(c, entry))
@@ -39,7 +39,7 @@ func Plugins(c *esspec.Cluster, ns *esspec.NodeSet) []string {
 // a URL as it is, name@URL as the URL, a bare name as
 // <repository>/<name>-<version>.zip when a mirror is set, else the name,
 // which Elasticsearch downloads from Elastic.
-func PluginSource(c *esspec.Cluster, entry string) string {
+func PluginSource(c *esspec.Resolved, entry string) string {
 	if name, url, ok := strings.Cut(entry, "@"); ok && name != "" && strings.Contains(url, "://") {
 		return url
 	}
@@ -77,12 +77,12 @@ func toolResources() corev1.ResourceRequirements {
 // Elasticsearch image, installs into the image's plugins directory and
 // copies that directory, with the plugins the image ships, to a per-pod
 // volume that the Elasticsearch container mounts in its place.
-func PluginsContainer(c *esspec.Cluster, ns *esspec.NodeSet, mounts []corev1.VolumeMount) *corev1.Container {
+func PluginsContainer(c *esspec.Resolved, ns *esspec.ResolvedNodeSet, mounts []corev1.VolumeMount) *corev1.Container {
 	plugins := Plugins(c, ns)
 	if len(plugins) == 0 {
 		return nil
 	}
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+	v := c.Version
 	lines := []string{"set -e"}
 	for _, p := range plugins {
 		lines = append(lines, installCommand(v)+" "+shellQuote(p))
@@ -97,7 +97,7 @@ func PluginsContainer(c *esspec.Cluster, ns *esspec.NodeSet, mounts []corev1.Vol
 // the Secrets. It also adds the elastic user's bootstrap password, which
 // the image's entrypoint would otherwise try to write into the mounted
 // keystore.
-func KeystoreContainer(c *esspec.Cluster, mounts []corev1.VolumeMount) *corev1.Container {
+func KeystoreContainer(c *esspec.Resolved, mounts []corev1.VolumeMount) *corev1.Container {
 	sources := c.Spec.Security.SecureSettings
 	if len(sources) == 0 {
 		return nil
@@ -119,8 +119,8 @@ func KeystoreContainer(c *esspec.Cluster, mounts []corev1.VolumeMount) *corev1.C
 // toolContainer runs a script of Elasticsearch's command-line tools in the
 // Elasticsearch image, as the Elasticsearch container runs, without the
 // memory-lock capabilities.
-func toolContainer(c *esspec.Cluster, name string, lines []string, env []corev1.EnvVar, mounts []corev1.VolumeMount) *corev1.Container {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func toolContainer(c *esspec.Resolved, name string, lines []string, env []corev1.EnvVar, mounts []corev1.VolumeMount) *corev1.Container {
+	v := c.Version
 	return &corev1.Container{
 		Name:            name,
 		Image:           c.Spec.Image,

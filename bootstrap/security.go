@@ -30,7 +30,7 @@ func HTTPCertSecret(cluster string) string { return cluster + "-es-http-certs" }
 // from: one given Secret for both, mounted at certs/, or one cert-manager
 // Certificate each, mounted at certs-transport/ and certs-http/. ok is
 // false when the nodes do not serve TLS.
-func CertSources(c *esspec.Cluster) (transport, http CertSource, ok bool) {
+func CertSources(c *esspec.Resolved) (transport, http CertSource, ok bool) {
 	sec := c.Spec.Security
 	if !sec.On() {
 		return CertSource{}, CertSource{}, false
@@ -47,7 +47,7 @@ func CertSources(c *esspec.Cluster) (transport, http CertSource, ok bool) {
 }
 
 // TLSEnabled reports whether the nodes serve TLS, on HTTP as on transport.
-func TLSEnabled(c *esspec.Cluster) bool {
+func TLSEnabled(c *esspec.Resolved) bool {
 	_, _, ok := CertSources(c)
 	return ok
 }
@@ -55,7 +55,7 @@ func TLSEnabled(c *esspec.Cluster) bool {
 // securitySettings always writes xpack.security.enabled, so the node never
 // falls back to its version's default: 8.x would otherwise auto-configure
 // security and try to rewrite the read-only elasticsearch.yml.
-func securitySettings(s esspec.Settings, c *esspec.Cluster) {
+func securitySettings(s esspec.Settings, c *esspec.Resolved) {
 	enabled := c.Spec.Security.On()
 	s[SettingSecurityEnabled] = enabled
 	if !enabled {

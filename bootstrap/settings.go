@@ -12,8 +12,8 @@ import (
 // call filter, readiness and security. It leaves out
 // cluster.initial_master_nodes (see InitialMasterNodesSettings), which must
 // not count towards the config hash. The spec must be defaulted and valid.
-func NodeSettings(c *esspec.Cluster, ns *esspec.NodeSet, f Formation) esspec.Settings {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func NodeSettings(c *esspec.Resolved, ns *esspec.ResolvedNodeSet, f Formation) esspec.Settings {
+	v := c.Version
 	s := esspec.Settings{
 		SettingClusterName: c.Metadata.Name,
 		// The image expands ${VAR} from the environment; POD_NAME and
@@ -56,14 +56,15 @@ func TCPReadiness(v esspec.Version) bool {
 	return v.AtLeast(8, 6, 0)
 }
 
-// roleSettings writes the roles in the version's form: the node.roles list
-// from 7.9, else one boolean per role the version has.
+// roleSettings writes the roles, in canonical order (see
+// esspec.ResolvedNodeSet), in the version's form: the node.roles list from
+// 7.9, else one boolean per role the version has. The order keeps a
+// reordering of the spec's roles from changing the output or restarting
+// pods.
 func roleSettings(s esspec.Settings, v esspec.Version, roles []esspec.Role) {
 	if v.NodeRolesList() {
-		// Canonical order, so that reordering the spec's roles neither
-		// changes the output nor restarts pods; [] (not null) for a
-		// coordinating-only node.
-		s[SettingNodeRoles] = append([]string{}, esspec.RoleNames(esspec.CanonicalRoles(roles))...)
+		// [] (not null) for a coordinating-only node.
+		s[SettingNodeRoles] = append([]string{}, esspec.RoleNames(roles)...)
 		return
 	}
 	for _, r := range []esspec.Role{

@@ -29,7 +29,7 @@ func initResources() corev1.ResourceRequirements {
 // vm.* sysctls are not namespaced, so a pod's securityContext.sysctls
 // cannot set them; only a privileged container can. It only ever raises
 // the value: a node tuned higher for another workload keeps its setting.
-func SysctlInitContainer(c *esspec.Cluster) *corev1.Container {
+func SysctlInitContainer(c *esspec.Resolved) *corev1.Container {
 	sys := c.Spec.System
 	if !ptr.Deref(sys.SysctlInitContainer, false) {
 		return nil
@@ -53,9 +53,9 @@ func SysctlInitContainer(c *esspec.Cluster) *corev1.Container {
 // hostPath data directory, which the kubelet creates as root, to the
 // elasticsearch user; nil for other storage, where fsGroup does this, and
 // for images that start as root.
-func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.VolumeMount) *corev1.Container {
+func DataPermissionsContainer(c *esspec.Resolved, ns *esspec.ResolvedNodeSet, dataMount corev1.VolumeMount) *corev1.Container {
 	// An image that starts as root chowns the data directory itself.
-	if v, _ := esspec.ParseVersion(c.Spec.Version); ns.Storage.HostPath == "" || v.ImageRunsAsRoot() {
+	if ns.Storage.HostPath == "" || c.Version.ImageRunsAsRoot() {
 		return nil
 	}
 	return &corev1.Container{
@@ -85,8 +85,8 @@ func DataPermissionsContainer(c *esspec.Cluster, ns *esspec.NodeSet, dataMount c
 // elasticsearch user mlockall succeeds only when the node's container
 // runtime gives an unlimited memlock limit (Kubernetes has no per-pod
 // ulimit). esgen check reports that as a node requirement.
-func Capabilities(c *esspec.Cluster) []corev1.Capability {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func Capabilities(c *esspec.Resolved) []corev1.Capability {
+	v := c.Version
 	caps := rootCapabilities(v)
 	if ptr.Deref(c.Spec.System.MemoryLock, false) {
 		caps = append(caps, "IPC_LOCK", "SYS_RESOURCE")
@@ -137,8 +137,8 @@ const (
 // transport TLS its peers do not speak.
 // The caller mounts the ConfigMap at ConfigMapMount and the pod's volume
 // at PodConfigMount.
-func ConfigContainer(c *esspec.Cluster) *corev1.Container {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func ConfigContainer(c *esspec.Resolved) *corev1.Container {
+	v := c.Version
 	return &corev1.Container{
 		Name:            ConfigContainerName,
 		Image:           c.Spec.Image,

@@ -208,11 +208,15 @@ type Side struct {
 // SpecSide renders a defaulted spec (see esspec.SetDefaults) for
 // comparison; an invalid spec returns render's *esspec.InvalidError.
 func SpecSide(c *esspec.Cluster) (Side, error) {
-	objs, err := render.Render(c)
+	r, err := esspec.Resolve(c)
 	if err != nil {
 		return Side{}, err
 	}
-	return Side{model: specModel(c, objs)}, nil
+	objs, err := render.RenderResolved(r)
+	if err != nil {
+		return Side{}, err
+	}
+	return Side{model: specModel(r, objs)}, nil
 }
 
 // ManifestSide takes rendered objects, such as ParseManifests returns,

@@ -133,7 +133,7 @@ func (g *group) podNames(from, to int32) []string {
 type model struct {
 	cluster   string
 	namespace string
-	spec      *esspec.Cluster // nil for rendered input
+	spec      *esspec.Resolved // nil for rendered input
 	groups    []*group
 	objects   render.Objects
 	// clusterRef and namespaceRef name where the cluster's name and
@@ -202,7 +202,7 @@ func (m *model) total(keep func(*group) bool) int {
 func allGroups(*group) bool { return true }
 
 // specModel builds the model of a defaulted, valid spec and its render.
-func specModel(c *esspec.Cluster, objs render.Objects) *model {
+func specModel(c *esspec.Resolved, objs render.Objects) *model {
 	m := &model{
 		cluster:      c.Metadata.Name,
 		namespace:    c.Metadata.Namespace,
@@ -211,7 +211,6 @@ func specModel(c *esspec.Cluster, objs render.Objects) *model {
 		clusterRef:   specRef("metadata.name"),
 		namespaceRef: specRef("metadata.namespace"),
 	}
-	version, err := esspec.ParseVersion(c.Spec.Version)
 	for _, pg := range topology.Plan(c) {
 		ns := pg.NodeSet
 		p := fmt.Sprintf("spec.nodeSets[%d]", pg.Index)
@@ -222,10 +221,10 @@ func specModel(c *esspec.Cluster, objs render.Objects) *model {
 			nodeSet:    ns.Name,
 			rack:       pg.Rack,
 			replicas:   pg.Replicas,
-			roles:      esspec.CanonicalRoles(ns.Roles),
+			roles:      ns.Roles,
 			storage:    specStorage(ns.Storage),
-			version:    version,
-			versionOK:  err == nil,
+			version:    c.Version,
+			versionOK:  true,
 			countRef:   specRef(p + ".count"),
 			rolesRef:   specRef(p + ".roles"),
 			sizeRef:    specRef(p + ".storage.size"),

@@ -14,10 +14,10 @@ import (
 // metadata.labels[team]). NodeSets are matched by name and named by their
 // index in the new spec; a nodeSet only the old spec has is
 // spec.nodeSets[name=x].
-func specChanges(old, new *esspec.Cluster) []string {
-	o := *old
+func specChanges(old, new *esspec.Resolved) []string {
+	o := *old.Cluster
 	o.Spec.NodeSets = inOrderOf(old.Spec.NodeSets, new.Spec.NodeSets)
-	changes := fieldChanges(&o, new, cmpopts.IgnoreUnexported(esspec.Cluster{}))
+	changes := fieldChanges(&o, new.Cluster, cmpopts.IgnoreUnexported(esspec.Cluster{}))
 	var paths []string
 	for _, fc := range changes {
 		segs := fc.segs
@@ -53,9 +53,8 @@ func isScalar(fc FieldChange) bool {
 }
 
 // defaultImage reports whether a spec uses its version's official image.
-func defaultImage(c *esspec.Cluster) bool {
-	v, err := esspec.ParseVersion(c.Spec.Version)
-	return err == nil && c.Spec.Image == v.DefaultImage()
+func defaultImage(c *esspec.Resolved) bool {
+	return c.Spec.Image == c.Version.DefaultImage()
 }
 
 // inOrderOf returns the old nodeSets with those the new spec keeps in the

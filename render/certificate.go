@@ -74,7 +74,7 @@ func (c *Certificate) DeepCopyObject() runtime.Object {
 // pod (nodes verify the CA only, but names help people), HTTP for the
 // client Service in every spelling and every pod. A new key at each
 // renewal keeps a leaked key short-lived.
-func certificates(c *esspec.Cluster, groups []topology.Group) []Object {
+func certificates(c *esspec.Resolved, groups []topology.Group) []Object {
 	if _, _, ok := bootstrap.CertSources(c); !ok || !c.Spec.Security.TLS.HasIssuer() {
 		return nil
 	}
@@ -95,7 +95,7 @@ func certificates(c *esspec.Cluster, groups []topology.Group) []Object {
 	}
 }
 
-func certificate(c *esspec.Cluster, name, secret string, dnsNames, usages []string) *Certificate {
+func certificate(c *esspec.Resolved, name, secret string, dnsNames, usages []string) *Certificate {
 	ref := c.Spec.Security.TLS.IssuerRef
 	return &Certificate{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "cert-manager.io/v1", Kind: "Certificate"},

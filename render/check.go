@@ -16,8 +16,12 @@ import (
 // Check renders a cluster and runs Elasticsearch's bootstrap checks
 // against the pods as rendered (see bootstrap.Check). The spec must be
 // defaulted; an invalid spec returns an *esspec.InvalidError.
-func Check(c *esspec.Cluster) (bootstrap.Report, error) {
-	objs, err := Render(c)
+func Check(spec *esspec.Cluster) (bootstrap.Report, error) {
+	c, err := esspec.Resolve(spec)
+	if err != nil {
+		return bootstrap.Report{}, err
+	}
+	objs, err := RenderResolved(c)
 	if err != nil {
 		return bootstrap.Report{}, err
 	}
@@ -30,7 +34,7 @@ func Check(c *esspec.Cluster) (bootstrap.Report, error) {
 
 // checkPods pairs each StatefulSet's pod spec with the settings of the
 // ConfigMap it mounts, reading both from the final objects.
-func checkPods(c *esspec.Cluster, objs Objects) ([]bootstrap.Pod, error) {
+func checkPods(c *esspec.Resolved, objs Objects) ([]bootstrap.Pod, error) {
 	configs := map[string]string{}
 	for _, o := range objs {
 		if cm, ok := o.(*corev1.ConfigMap); ok {

@@ -30,7 +30,7 @@ type nodeConfig struct {
 // placement's, then the nodeSet's config (validation keeps it off esgen's
 // keys). The hash covers all of them but cluster.initial_master_nodes,
 // which is added last so that ending the bootstrap restarts no pod.
-func buildNodeConfig(c *esspec.Cluster, g *topology.Group, f bootstrap.Formation) (nodeConfig, error) {
+func buildNodeConfig(c *esspec.Resolved, g *topology.Group, f bootstrap.Formation) (nodeConfig, error) {
 	settings := bootstrap.NodeSettings(c, g.NodeSet, f)
 	user, _ := esspec.FlattenSettings(g.NodeSet.Config)
 	bootstrap.Merge(settings, g.Settings, user)
@@ -61,7 +61,7 @@ const HealthTargetKey = "health-target"
 
 // configMap holds a group's elasticsearch.yml, and for master and data
 // groups the health their pods wait for at start.
-func configMap(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *corev1.ConfigMap {
+func configMap(c *esspec.Resolved, g *topology.Group, cfg nodeConfig) *corev1.ConfigMap {
 	data := map[string]string{bootstrap.ConfigFile: string(cfg.yaml)}
 	if g.NodeSet.Stateful() {
 		data[HealthTargetKey] = string(cfg.health)
@@ -73,7 +73,7 @@ func configMap(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *corev1.Con
 	}
 }
 
-func objectMeta(c *esspec.Cluster, name string, labels, extraAnnotations map[string]string) metav1.ObjectMeta {
+func objectMeta(c *esspec.Resolved, name string, labels, extraAnnotations map[string]string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{
 		Name:        name,
 		Namespace:   c.Metadata.Namespace,

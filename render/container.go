@@ -17,9 +17,9 @@ const ContainerName = "elasticsearch"
 // and kube-proxy take it out of the Services, so clients see no refusals.
 const preStopDelay = 20
 
-func elasticsearchContainer(c *esspec.Cluster, g *topology.Group, mounts []corev1.VolumeMount) corev1.Container {
+func elasticsearchContainer(c *esspec.Resolved, g *topology.Group, mounts []corev1.VolumeMount) corev1.Container {
 	ns := g.NodeSet
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+	v := c.Version
 	return corev1.Container{
 		Name:            ContainerName,
 		Image:           c.Spec.Image,

@@ -242,7 +242,11 @@ func TestStartupProbeGatesStatefulPods(t *testing.T) {
 			wants := []string{"/_cluster/health", render.HealthGateOffFile, `*'"status":"green"'*) exit 0 ;;`,
 				render.ConfigMount + "/" + render.HealthTargetKey, "/_cat/nodes?h=version",
 				`*'"initializing_shards":0,'*`, `*'"relocating_shards":0,'*`}
-			target, _ := topology.HealthTarget(topology.Plan(c))
+			r, err := esspec.Resolve(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			target, _ := topology.HealthTarget(topology.Plan(r))
 			cm := m.configMaps[slices.IndexFunc(m.configMaps, func(cm corev1.ConfigMap) bool { return cm.Name == esspec.ConfigMapName(sts.Name) })]
 			if got := cm.Data[render.HealthTargetKey]; got != string(target) {
 				t.Errorf("%s: %s is %q, want %s", cm.Name, render.HealthTargetKey, got, target)

@@ -21,8 +21,12 @@ import (
 // placement groups, the pods per rack and role, and the Services, so that
 // a person can check a layout without reading YAML. The spec must be
 // defaulted; an invalid spec returns an *esspec.InvalidError.
-func Describe(w io.Writer, c *esspec.Cluster) error {
-	objs, err := Render(c)
+func Describe(w io.Writer, spec *esspec.Cluster) error {
+	c, err := esspec.Resolve(spec)
+	if err != nil {
+		return err
+	}
+	objs, err := RenderResolved(c)
 	if err != nil {
 		return err
 	}
@@ -51,7 +55,7 @@ func Describe(w io.Writer, c *esspec.Cluster) error {
 }
 
 type describer struct {
-	c    *esspec.Cluster
+	c    *esspec.Resolved
 	sets []*appsv1.StatefulSet
 }
 
@@ -100,22 +104,20 @@ func (d *describer) awareness(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
-func (d *describer) nodeSet(sts *appsv1.StatefulSet) *esspec.NodeSet {
+func (d *describer) nodeSet(sts *appsv1.StatefulSet) *esspec.ResolvedNodeSet {
 	name := sts.Spec.Template.Labels[esspec.LabelNodeSet]
-	for i := range d.c.Spec.NodeSets {
-		if d.c.Spec.NodeSets[i].Name == name {
-			return &d.c.Spec.NodeSets[i]
-		}
+	if ns := d.c.NodeSet(name); ns != nil {
+		return ns
 	}
-	return &esspec.NodeSet{Name: name}
+	return &esspec.ResolvedNodeSet{NodeSet: &esspec.NodeSet{Name: name}}
 }
 
 // roleNames lists a nodeSet's roles, or "coordinating" for none.
-func roleNames(ns *esspec.NodeSet) []string {
+func roleNames(ns *esspec.ResolvedNodeSet) []string {
 	if ns.CoordinatingOnly() {
 		return []string{"coordinating"}
 	}
-	return esspec.RoleNames(esspec.CanonicalRoles(ns.Roles))
+	return esspec.RoleNames(ns.Roles)
 }
 
 func (d *describer) groups(b *strings.Builder) {

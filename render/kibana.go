@@ -28,13 +28,13 @@ func KibanaServiceName(cluster string) string { return cluster + "-kb-http" }
 
 // kibanaLabels replace the Elasticsearch name with Kibana's, so that no
 // Elasticsearch selector picks Kibana pods and the other way round.
-func kibanaLabels(c *esspec.Cluster) map[string]string {
+func kibanaLabels(c *esspec.Resolved) map[string]string {
 	l := objectLabels(c, "kibana")
 	l[labelName] = "kibana"
 	return l
 }
 
-func kibanaSelector(c *esspec.Cluster) map[string]string {
+func kibanaSelector(c *esspec.Resolved) map[string]string {
 	return map[string]string{esspec.LabelCluster: c.Metadata.Name, labelName: "kibana"}
 }
 
@@ -42,12 +42,12 @@ func kibanaSelector(c *esspec.Cluster) map[string]string {
 // the cluster's version (Kibana 4.x for 2.x, see
 // esspec.Version.KibanaVersion), and its PodDisruptionBudget when there
 // is more than one; nothing when spec.kibana.count is 0.
-func kibana(c *esspec.Cluster) []Object {
+func kibana(c *esspec.Resolved) []Object {
 	k := c.Spec.Kibana
 	if k.Count == 0 {
 		return nil
 	}
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+	v := c.Version
 	name := c.Metadata.Name
 	podContext, containerContext := kibanaSecurityContexts(v)
 	pod := corev1.PodSpec{
@@ -148,7 +148,7 @@ func kibanaSecurityContexts(v esspec.Version) (*corev1.PodSecurityContext, *core
 // elasticsearch, so each pod stays under exactly one budget (the
 // eviction API refuses pods under two). A single Kibana gets none:
 // maxUnavailable 1 of one pod would let a drain take it anyway.
-func kibanaBudget(c *esspec.Cluster) *policyv1.PodDisruptionBudget {
+func kibanaBudget(c *esspec.Resolved) *policyv1.PodDisruptionBudget {
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(c, KibanaName(c.Metadata.Name), kibanaLabels(c), nil),
@@ -160,7 +160,7 @@ func kibanaBudget(c *esspec.Cluster) *policyv1.PodDisruptionBudget {
 }
 
 // ElasticsearchURL is the in-cluster URL of the client Service.
-func ElasticsearchURL(c *esspec.Cluster) string {
+func ElasticsearchURL(c *esspec.Resolved) string {
 	scheme := "http"
 	if bootstrap.TLSEnabled(c) {
 		scheme = "https"
@@ -178,7 +178,7 @@ func ElasticsearchURL(c *esspec.Cluster) string {
 // version accepts (8.x refuses the elastic superuser and takes a service
 // account token; before, the kibana_system user, kibana before 7.8) and
 // the CA of the HTTP certificate.
-func kibanaEnv(c *esspec.Cluster, v esspec.Version) []corev1.EnvVar {
+func kibanaEnv(c *esspec.Resolved, v esspec.Version) []corev1.EnvVar {
 	urlVar := "ELASTICSEARCH_HOSTS"
 	if !v.AtLeast(6, 6, 0) {
 		urlVar = "ELASTICSEARCH_URL"

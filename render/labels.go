@@ -32,7 +32,7 @@ const (
 // objectLabels returns the labels of every object of the cluster: the
 // spec's metadata.labels, then esgen's own (validation keeps the spec
 // from setting esgen's keys).
-func objectLabels(c *esspec.Cluster, component string) map[string]string {
+func objectLabels(c *esspec.Resolved, component string) map[string]string {
 	l := maps.Clone(c.Metadata.Labels)
 	if l == nil {
 		l = map[string]string{}
@@ -47,7 +47,7 @@ func objectLabels(c *esspec.Cluster, component string) map[string]string {
 }
 
 // groupLabels returns the labels of a placement group's objects.
-func groupLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
+func groupLabels(c *esspec.Resolved, g *topology.Group) map[string]string {
 	l := objectLabels(c, g.NodeSet.Name)
 	maps.Copy(l, g.Selector)
 	return l
@@ -55,7 +55,7 @@ func groupLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
 
 // podLabels returns the labels of a group's pods: the group's labels, one
 // per role, and the nodeSet's podLabels.
-func podLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
+func podLabels(c *esspec.Resolved, g *topology.Group) map[string]string {
 	ns := g.NodeSet
 	l := groupLabels(c, g)
 	for _, r := range ns.Roles {
@@ -74,7 +74,7 @@ func podLabels(c *esspec.Cluster, g *topology.Group) map[string]string {
 
 // annotations returns the spec's metadata.annotations merged with extra,
 // or nil when there are none.
-func annotations(c *esspec.Cluster, extra map[string]string) map[string]string {
+func annotations(c *esspec.Resolved, extra map[string]string) map[string]string {
 	if len(c.Metadata.Annotations) == 0 && len(extra) == 0 {
 		return nil
 	}

@@ -16,7 +16,7 @@ func NetworkPolicyName(cluster string) string { return cluster + "-es" }
 // networkPolicy admits, to the cluster's Elasticsearch pods, transport
 // traffic from each other only and HTTP from the pods of the namespace,
 // Kibana's among them; nothing else comes in.
-func networkPolicy(c *esspec.Cluster) []Object {
+func networkPolicy(c *esspec.Resolved) []Object {
 	if !c.Spec.NetworkPolicy {
 		return nil
 	}

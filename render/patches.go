@@ -19,7 +19,7 @@ import (
 // no object) is an error: it is almost always a typo in the target.
 // Patches come after the config hash: a patch to a ConfigMap does not
 // roll the pods (use the nodeSet's config for that).
-func applyPatches(c *esspec.Cluster, objs Objects) (Objects, error) {
+func applyPatches(c *esspec.Resolved, objs Objects) (Objects, error) {
 	if len(c.Spec.Patches) == 0 {
 		return objs, nil
 	}

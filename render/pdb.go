@@ -15,7 +15,7 @@ const (
 )
 
 // statefulLabel is the value of esspec.LabelStateful for a nodeSet's pods.
-func statefulLabel(ns *esspec.NodeSet) string {
+func statefulLabel(ns *esspec.ResolvedNodeSet) string {
 	if ns.Stateful() {
 		return statefulTrue
 	}
@@ -40,7 +40,7 @@ func statefulLabel(ns *esspec.NodeSet) string {
 // A single-node cluster gets the same budget: maxUnavailable 1 of one
 // pod lets a drain take it (the cluster is down until it is back) rather
 // than block the server's maintenance for ever.
-func podDisruptionBudgets(c *esspec.Cluster) []Object {
+func podDisruptionBudgets(c *esspec.Resolved) []Object {
 	out := []Object{podDisruptionBudget(c, esspec.StatefulBudgetName(c.Metadata.Name), statefulTrue)}
 	for i := range c.Spec.NodeSets {
 		if !c.Spec.NodeSets[i].Stateful() {
@@ -51,7 +51,7 @@ func podDisruptionBudgets(c *esspec.Cluster) []Object {
 	return out
 }
 
-func podDisruptionBudget(c *esspec.Cluster, name, stateful string) *policyv1.PodDisruptionBudget {
+func podDisruptionBudget(c *esspec.Resolved, name, stateful string) *policyv1.PodDisruptionBudget {
 	selector := &metav1.LabelSelector{MatchLabels: map[string]string{
 		esspec.LabelCluster:  c.Metadata.Name,
 		esspec.LabelStateful: stateful,

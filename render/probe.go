@@ -27,7 +27,7 @@ const HealthGateOffFile = "/tmp/esgen-health-gate-off"
 // standard input so that it never shows in a process list.
 // NSS_SDB_USE_CACHE=no keeps the NSS-based curl of the CentOS images from
 // growing the kernel's dentry cache at every probe.
-func localRequest(c *esspec.Cluster) string {
+func localRequest(c *esspec.Resolved) string {
 	scheme := "http"
 	args := []string{"NSS_SDB_USE_CACHE=no", "curl", "--silent", "--max-time", "4"}
 	if bootstrap.TLSEnabled(c) {
@@ -82,7 +82,7 @@ func QuietChecks(indent, otherwise string) []string {
 // hours, and the kubelet would kill a container whose startup probe runs
 // out. After its first success the readiness probe takes over.
 // Coordinating, ingest-only and ml-only pods hold no shards and get none.
-func startupProbe(c *esspec.Cluster, g *topology.Group) *corev1.Probe {
+func startupProbe(c *esspec.Resolved, g *topology.Group) *corev1.Probe {
 	if !g.NodeSet.Stateful() {
 		return nil
 	}
@@ -127,7 +127,7 @@ func startupProbe(c *esspec.Cluster, g *topology.Group) *corev1.Probe {
 // (see bootstrap.InternalUser), and only 200 is ready: a node without an
 // elected master answers 503 before 7.0 (discovery publishes unready
 // pods, so masters still find each other).
-func readinessProbe(c *esspec.Cluster, v esspec.Version) *corev1.Probe {
+func readinessProbe(c *esspec.Resolved, v esspec.Version) *corev1.Probe {
 	probe := &corev1.Probe{
 		InitialDelaySeconds: 10,
 		PeriodSeconds:       5,

@@ -36,10 +36,19 @@ type Objects []Object
 // (and Certificates), patched or not. Render reads c and never changes it.
 // It validates c itself (cheap next to rendering), so that a library
 // caller who skipped Validate gets errors, never a half-built cluster.
-func Render(c *esspec.Cluster) (Objects, error) {
-	if errs, _ := esspec.Validate(c); len(errs) > 0 {
-		return nil, &esspec.InvalidError{Errors: errs}
+func Render(spec *esspec.Cluster) (Objects, error) {
+	c, err := esspec.Resolve(spec)
+	if err != nil {
+		return nil, err
 	}
+	return RenderResolved(c)
+}
+
+// RenderResolved renders a spec that esspec.Resolve has validated and
+// resolved, for callers that read the resolved view themselves (diff,
+// rollout) and so resolve once. Build c with esspec.Resolve only: a
+// Resolved assembled by hand skips validation.
+func RenderResolved(c *esspec.Resolved) (Objects, error) {
 	groups := topology.Plan(c)
 	var masterPods []string
 	total := 0

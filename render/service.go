@@ -21,7 +21,7 @@ const (
 
 // httpPortName is https when the nodes serve TLS, so that meshes and
 // people reading the Service see the scheme.
-func httpPortName(c *esspec.Cluster) string {
+func httpPortName(c *esspec.Resolved) string {
 	if bootstrap.TLSEnabled(c) {
 		return portHTTPS
 	}
@@ -36,7 +36,7 @@ func servicePort(name string, port int32) corev1.ServicePort {
 // (<pod>.<statefulset>), as the StatefulSet's serviceName. It publishes
 // pods before they are ready so that nodes can find each other while
 // they start.
-func headlessService(c *esspec.Cluster, g *topology.Group) *corev1.Service {
+func headlessService(c *esspec.Resolved, g *topology.Group) *corev1.Service {
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: objectMeta(c, g.Name, groupLabels(c, g), nil),
@@ -55,7 +55,7 @@ func headlessService(c *esspec.Cluster, g *topology.Group) *corev1.Service {
 // discoveryService resolves to every master-eligible pod, ready or not:
 // the seed host every node asks for the cluster, and the list a new
 // cluster's masters find each other by.
-func discoveryService(c *esspec.Cluster) *corev1.Service {
+func discoveryService(c *esspec.Resolved) *corev1.Service {
 	name := c.Metadata.Name
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -75,13 +75,13 @@ func discoveryService(c *esspec.Cluster) *corev1.Service {
 // httpService is the clients' entry point on port 9200: the
 // coordinating-only nodes when there are any, else every node that is not
 // a dedicated master, else (a cluster of masters only) every node.
-func httpService(c *esspec.Cluster) *corev1.Service {
+func httpService(c *esspec.Resolved) *corev1.Service {
 	name := c.Metadata.Name
 	selector := map[string]string{esspec.LabelCluster: name}
 	switch {
-	case hasNodeSet(c, (*esspec.NodeSet).CoordinatingOnly):
+	case hasNodeSet(c, (*esspec.ResolvedNodeSet).CoordinatingOnly):
 		selector[esspec.LabelCoordinating] = "true"
-	case hasNodeSet(c, func(ns *esspec.NodeSet) bool { return !ns.DedicatedMaster() }):
+	case hasNodeSet(c, func(ns *esspec.ResolvedNodeSet) bool { return !ns.DedicatedMaster() }):
 		selector[esspec.LabelServesHTTP] = "true"
 	}
 	return &corev1.Service{
@@ -96,9 +96,9 @@ func httpService(c *esspec.Cluster) *corev1.Service {
 }
 
 // hasNodeSet reports whether a nodeSet with pods matches pred.
-func hasNodeSet(c *esspec.Cluster, pred func(*esspec.NodeSet) bool) bool {
-	for i := range c.Spec.NodeSets {
-		if ns := &c.Spec.NodeSets[i]; ns.Replicas() > 0 && pred(ns) {
+func hasNodeSet(c *esspec.Resolved, pred func(*esspec.ResolvedNodeSet) bool) bool {
+	for _, ns := range c.NodeSets {
+		if ns.Replicas() > 0 && pred(ns) {
 			return true
 		}
 	}

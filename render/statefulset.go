@@ -39,7 +39,7 @@ const SecureSettingsRevisionAnnotation = "esgen.dev/secure-settings-revision"
 
 // secureSettingsRevision is the value of SecureSettingsRevisionAnnotation,
 // in spec order; "" when no source names a revision.
-func secureSettingsRevision(c *esspec.Cluster) string {
+func secureSettingsRevision(c *esspec.Resolved) string {
 	var revs []string
 	for _, s := range c.Spec.Security.SecureSettings {
 		if s.Revision != "" {
@@ -60,7 +60,7 @@ const terminationGracePeriod = 180
 // nothing: a pod takes the new template when esgen rollout, or a drain,
 // deletes it. Under RollingUpdate the StatefulSet replaces one pod at a
 // time, each once the previous one is Ready.
-func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.StatefulSet {
+func statefulSet(c *esspec.Resolved, g *topology.Group, cfg nodeConfig) *appsv1.StatefulSet {
 	return &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
 		ObjectMeta: objectMeta(c, g.Name, groupLabels(c, g), disposable(c)),
@@ -68,7 +68,7 @@ func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.S
 			Replicas:             new(g.Replicas),
 			ServiceName:          g.Name,
 			PodManagementPolicy:  appsv1.ParallelPodManagement,
-			UpdateStrategy:       appsv1.StatefulSetUpdateStrategy{Type: updateStrategyType(c.UpdateStrategyOf(g.NodeSet))},
+			UpdateStrategy:       appsv1.StatefulSetUpdateStrategy{Type: updateStrategyType(g.NodeSet.UpdateStrategy)},
 			Selector:             &metav1.LabelSelector{MatchLabels: maps.Clone(g.Selector)},
 			Template:             podTemplate(c, g, cfg),
 			VolumeClaimTemplates: volumeClaimTemplates(c, g),
@@ -76,7 +76,7 @@ func statefulSet(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) *appsv1.S
 	}
 }
 
-func disposable(c *esspec.Cluster) map[string]string {
+func disposable(c *esspec.Resolved) map[string]string {
 	if !c.Spec.Disposable {
 		return nil
 	}
@@ -93,7 +93,7 @@ func updateStrategyType(s esspec.UpdateStrategy) appsv1.StatefulSetUpdateStrateg
 // volumeClaimTemplates returns the data claim of a PVC-backed group. Its
 // labels are the selector labels only: claim templates cannot change
 // after creation, so nothing that changes on upgrade may be in them.
-func volumeClaimTemplates(c *esspec.Cluster, g *topology.Group) []corev1.PersistentVolumeClaim {
+func volumeClaimTemplates(c *esspec.Resolved, g *topology.Group) []corev1.PersistentVolumeClaim {
 	st := g.NodeSet.Storage
 	if st.Kind() != esspec.StorageClaim {
 		return nil
@@ -115,7 +115,7 @@ func volumeClaimTemplates(c *esspec.Cluster, g *topology.Group) []corev1.Persist
 }
 
 // podTemplate is the pod of a placement group.
-func podTemplate(c *esspec.Cluster, g *topology.Group, cfg nodeConfig) corev1.PodTemplateSpec {
+func podTemplate(c *esspec.Resolved, g *topology.Group, cfg nodeConfig) corev1.PodTemplateSpec {
 	ns := g.NodeSet
 	podAnnotations := maps.Clone(ns.PodAnnotations)
 	if podAnnotations == nil {
@@ -181,9 +181,9 @@ func pullSecrets(names []string) []corev1.LocalObjectReference {
 // ownership only on a mismatch keeps large data volumes quick to mount.
 // An image that must start as root (2.x) keeps its own user and hands the
 // data directory over itself.
-func podSecurityContext(c *esspec.Cluster) *corev1.PodSecurityContext {
+func podSecurityContext(c *esspec.Resolved) *corev1.PodSecurityContext {
 	runtimeDefault := &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
-	if v, _ := esspec.ParseVersion(c.Spec.Version); v.ImageRunsAsRoot() {
+	if c.Version.ImageRunsAsRoot() {
 		return &corev1.PodSecurityContext{SeccompProfile: runtimeDefault}
 	}
 	return &corev1.PodSecurityContext{

@@ -45,7 +45,7 @@ const (
 // dataVolumeMount mounts the data volume; a hostPath gets one
 // subdirectory per pod (namespace/pod name), so pods of different clusters
 // and namespaces on one server never share a directory.
-func dataVolumeMount(ns *esspec.NodeSet) corev1.VolumeMount {
+func dataVolumeMount(ns *esspec.ResolvedNodeSet) corev1.VolumeMount {
 	m := corev1.VolumeMount{Name: volumeData, MountPath: bootstrap.DataDir}
 	if ns.Storage.HostPath != "" {
 		m.SubPathExpr = "$(POD_NAMESPACE)/$(POD_NAME)"
@@ -61,7 +61,7 @@ type certVolume struct {
 
 // certVolumes returns the volumes of the TLS Secrets: one for both
 // layers, or one each.
-func certVolumes(c *esspec.Cluster) []certVolume {
+func certVolumes(c *esspec.Resolved) []certVolume {
 	transport, http, ok := bootstrap.CertSources(c)
 	switch {
 	case !ok:
@@ -72,7 +72,7 @@ func certVolumes(c *esspec.Cluster) []certVolume {
 	return []certVolume{{volumeTransportCerts, transport}, {volumeHTTPCerts, http}}
 }
 
-func volumes(c *esspec.Cluster, g *topology.Group) []corev1.Volume {
+func volumes(c *esspec.Resolved, g *topology.Group) []corev1.Volume {
 	ns := g.NodeSet
 	vols := []corev1.Volume{{
 		Name: volumeConfig,
@@ -119,7 +119,7 @@ func secretVolume(name, secret string) corev1.Volume {
 }
 
 // containerMounts are the Elasticsearch container's mounts.
-func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.VolumeMount) []corev1.VolumeMount {
+func containerMounts(c *esspec.Resolved, ns *esspec.ResolvedNodeSet, dataMount corev1.VolumeMount) []corev1.VolumeMount {
 	mounts := []corev1.VolumeMount{
 		{
 			// The pod's copy (see bootstrap.ConfigContainer). A subPath
@@ -151,7 +151,7 @@ func containerMounts(c *esspec.Cluster, ns *esspec.NodeSet, dataMount corev1.Vol
 	if bootstrap.InternalUserEnabled(c) {
 		// The file realm reads users and users_roles from the config
 		// directory; the probes read the password from the volume.
-		v, _ := esspec.ParseVersion(c.Spec.Version)
+		v := c.Version
 		for _, f := range []string{bootstrap.UsersFile, bootstrap.UsersRolesFile} {
 			mounts = append(mounts, corev1.VolumeMount{
 				Name: volumeInternalUser, MountPath: bootstrap.UsersDir(v) + "/" + f, SubPath: f, ReadOnly: true,
@@ -177,7 +177,7 @@ func pluginsInitMounts() []corev1.VolumeMount {
 	return []corev1.VolumeMount{{Name: volumePlugins, MountPath: bootstrap.PluginsVolumeMount}}
 }
 
-func keystoreInitMounts(c *esspec.Cluster) []corev1.VolumeMount {
+func keystoreInitMounts(c *esspec.Resolved) []corev1.VolumeMount {
 	mounts := []corev1.VolumeMount{{Name: volumeKeystore, MountPath: bootstrap.KeystoreVolumeMount}}
 	for i, s := range c.Spec.Security.SecureSettings {
 		mounts = append(mounts, corev1.VolumeMount{

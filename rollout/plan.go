@@ -187,8 +187,12 @@ type Pod struct {
 // New plans the restart of a defaulted spec's stale pods. The spec must
 // be valid: an invalid one returns render's *esspec.InvalidError. ByRack
 // needs spec.topology.racks.
-func New(c *esspec.Cluster, opts Options) (*Plan, error) {
-	objs, err := render.Render(c)
+func New(spec *esspec.Cluster, opts Options) (*Plan, error) {
+	c, err := esspec.Resolve(spec)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := render.RenderResolved(c)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +210,7 @@ func New(c *esspec.Cluster, opts Options) (*Plan, error) {
 	if timeout < time.Second {
 		return nil, fmt.Errorf("timeout %s: want at least 1s", timeout)
 	}
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+	v := c.Version
 	health, _ := topology.HealthTarget(topology.Plan(c))
 	p := &Plan{
 		Cluster:        c.Metadata.Name,

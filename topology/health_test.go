@@ -38,8 +38,7 @@ func TestHealthTarget(t *testing.T) {
 				NodeSets: tc.nodeSets,
 				Topology: esspec.Topology{RackLabel: "rack", Racks: tc.racks},
 			}}
-			esspec.SetDefaults(c)
-			got, why := topology.HealthTarget(topology.Plan(c))
+			got, why := topology.HealthTarget(topology.Plan(resolve(t, c)))
 			if got != tc.want || why != tc.why {
 				t.Errorf("HealthTarget = %s, %q; want %s, %q", got, why, tc.want, tc.why)
 			}

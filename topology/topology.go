@@ -23,8 +23,8 @@ const (
 
 // Group is one placement group: the pods of one StatefulSet.
 type Group struct {
-	// NodeSet is the spec's nodeSet; read it, never write it.
-	NodeSet *esspec.NodeSet
+	// NodeSet is the spec's nodeSet, resolved; read it, never write it.
+	NodeSet *esspec.ResolvedNodeSet
 	// Index is the nodeSet's position in spec.nodeSets, for field paths.
 	Index int
 	// Rack is the rack the group is pinned to; empty without racks.
@@ -65,18 +65,17 @@ const (
 	SettingAwarenessForce      = "cluster.routing.allocation.awareness.force." + RackAttribute + ".values"
 )
 
-// Plan returns the placement groups of a defaulted, valid spec in the
-// order of spec.nodeSets: one per nodeSet, or with spec.topology.racks one
-// per nodeSet and rack, in the order of the racks.
-func Plan(c *esspec.Cluster) []Group {
+// Plan returns the placement groups of a resolved spec in the order of
+// spec.nodeSets: one per nodeSet, or with spec.topology.racks one per
+// nodeSet and rack, in the order of the racks.
+func Plan(c *esspec.Resolved) []Group {
 	t := c.Spec.Topology
 	racks := t.Racks
 	if len(racks) == 0 {
 		racks = []string{""}
 	}
-	groups := make([]Group, 0, len(c.Spec.NodeSets)*len(racks))
-	for i := range c.Spec.NodeSets {
-		ns := &c.Spec.NodeSets[i]
+	groups := make([]Group, 0, len(c.NodeSets)*len(racks))
+	for i, ns := range c.NodeSets {
 		counts := esspec.Spread(ns.Replicas(), len(racks))
 		nodeSetPods := esspec.SelectorLabels(c.Metadata.Name, ns.Name)
 		for j, rack := range racks {
@@ -105,12 +104,11 @@ func Plan(c *esspec.Cluster) []Group {
 // racks. Forced awareness over every listed rack keeps a shard's copies in
 // different racks even when one is lost: its replicas then stay
 // unassigned rather than piling onto the surviving racks.
-func rackSettings(c *esspec.Cluster, rack string) esspec.Settings {
-	v, _ := esspec.ParseVersion(c.Spec.Version)
+func rackSettings(c *esspec.Resolved, rack string) esspec.Settings {
 	return esspec.Settings{
-		v.NodeAttribute(RackAttribute): rack,
-		SettingAwarenessAttributes:     RackAttribute,
-		SettingAwarenessForce:          slices.Clone(c.Spec.Topology.Racks),
+		c.Version.NodeAttribute(RackAttribute): rack,
+		SettingAwarenessAttributes:             RackAttribute,
+		SettingAwarenessForce:                  slices.Clone(c.Spec.Topology.Racks),
 	}
 }
 
