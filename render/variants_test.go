@@ -152,8 +152,10 @@ func TestRestrictedDevelopment(t *testing.T) {
 		if names := containerNames(spec.InitContainers); names != "config" {
 			t.Errorf("%s has init containers %s", sts.Name, names)
 		}
+		// Preferred: the nodeSet's pods apart (weight 100), then every
+		// master or data pod of the cluster apart (50).
 		anti := spec.Affinity.PodAntiAffinity
-		if len(anti.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || len(anti.PreferredDuringSchedulingIgnoredDuringExecution) != 1 {
+		if len(anti.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || len(anti.PreferredDuringSchedulingIgnoredDuringExecution) != 2 {
 			t.Errorf("%s: development wants preferred host anti-affinity, got %+v", sts.Name, anti)
 		}
 	}

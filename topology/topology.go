@@ -78,6 +78,10 @@ func Plan(c *esspec.Resolved) []Group {
 	for i, ns := range c.NodeSets {
 		counts := esspec.Spread(ns.Replicas(), len(racks))
 		nodeSetPods := esspec.SelectorLabels(c.Metadata.Name, ns.Name)
+		var statefulPods map[string]string
+		if ns.Stateful() {
+			statefulPods = map[string]string{esspec.LabelCluster: c.Metadata.Name, esspec.LabelStateful: "true"}
+		}
 		for j, rack := range racks {
 			g := Group{
 				NodeSet:  ns,
@@ -86,7 +90,7 @@ func Plan(c *esspec.Resolved) []Group {
 				Name:     esspec.StatefulSetName(c.Metadata.Name, ns.Name, rack),
 				Replicas: counts[j],
 				Selector: nodeSetPods,
-				Affinity: affinity(t, nodeSetPods, rack),
+				Affinity: affinity(t, nodeSetPods, statefulPods, rack),
 			}
 			if rack != "" {
 				g.Selector = maps.Clone(nodeSetPods)
@@ -116,7 +120,16 @@ func rackSettings(c *esspec.Resolved, rack string) esspec.Settings {
 // pins a rack's group to its rack. Terms select the nodeSet's own pods, in
 // every rack: different roles of one cluster may share a server, as the
 // seed design allows one node of each kind per server.
-func affinity(t esspec.Topology, selector map[string]string, rack string) *corev1.Affinity {
+//
+// A master-eligible or data pod (stateful, the selector of every such pod
+// of the cluster) also prefers, at a lower weight, a server without
+// another one, as ECK's default affinity does. Two of them on one server
+// with local volumes make that server undrainable: the first evicted pod
+// can only come back to the cordoned server, and the cluster's budget
+// (one such pod down at a time) refuses the second eviction until the
+// first is Ready, so kubectl drain waits forever. The drain drill
+// (conformance/drill) found it on the hot-warm-cold example.
+func affinity(t esspec.Topology, selector, stateful map[string]string, rack string) *corev1.Affinity {
 	anti := &corev1.PodAntiAffinity{}
 	add := func(mode esspec.AntiAffinity, topologyKey string) {
 		term := corev1.PodAffinityTerm{
@@ -132,6 +145,13 @@ func affinity(t esspec.Topology, selector map[string]string, rack string) *corev
 		}
 	}
 	add(t.HostAntiAffinity, HostnameLabel)
+	if stateful != nil && t.HostAntiAffinity != esspec.AntiAffinityNone {
+		anti.PreferredDuringSchedulingIgnoredDuringExecution = append(anti.PreferredDuringSchedulingIgnoredDuringExecution,
+			corev1.WeightedPodAffinityTerm{Weight: statefulSpreadWeight, PodAffinityTerm: corev1.PodAffinityTerm{
+				LabelSelector: &metav1.LabelSelector{MatchLabels: maps.Clone(stateful)},
+				TopologyKey:   HostnameLabel,
+			}})
+	}
 	if t.RackLabel != "" && rack == "" {
 		// The topology key is the label key itself: the scheduler groups
 		// nodes by that key's value. A key=value form would name a label
@@ -158,6 +178,11 @@ func affinity(t esspec.Topology, selector map[string]string, rack string) *corev
 	}
 	return a
 }
+
+// statefulSpreadWeight ranks keeping a cluster's stateful pods on distinct
+// servers below keeping a nodeSet's pods apart (weight 100), which
+// protects more copies of the same data.
+const statefulSpreadWeight = 50
 
 // zoneSpread keeps the difference in a nodeSet's pod count between any two
 // zones at most one.

@@ -52,6 +52,13 @@ func term(key string) corev1.PodAffinityTerm {
 	return corev1.PodAffinityTerm{LabelSelector: dataPods, TopologyKey: key}
 }
 
+// statefulSpread is the cluster-wide term every master-eligible or data
+// pod carries unless host anti-affinity is none.
+var statefulSpread = corev1.WeightedPodAffinityTerm{Weight: 50, PodAffinityTerm: corev1.PodAffinityTerm{
+	LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"esgen.dev/cluster": "logs", "esgen.dev/stateful": "true"}},
+	TopologyKey:   "kubernetes.io/hostname",
+}}
+
 func TestAntiAffinity(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -68,6 +75,7 @@ func TestAntiAffinity(t *testing.T) {
 				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{
 					term("kubernetes.io/hostname"), term("esaas.hosts.rack"),
 				},
+				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{statefulSpread},
 			}},
 		},
 		{
@@ -76,7 +84,7 @@ func TestAntiAffinity(t *testing.T) {
 			&corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{term("esaas.hosts.rack")},
 				PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{
-					{Weight: 100, PodAffinityTerm: term("kubernetes.io/hostname")},
+					{Weight: 100, PodAffinityTerm: term("kubernetes.io/hostname")}, statefulSpread,
 				},
 			}},
 		},
@@ -90,6 +98,22 @@ func TestAntiAffinity(t *testing.T) {
 				t.Errorf("affinity (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStatefulSpreadOnlyForState: pods that hold no state (coordinating
+// here) may share servers with anything; only master-eligible and data
+// pods keep apart from each other.
+func TestStatefulSpreadOnlyForState(t *testing.T) {
+	c := cluster(esspec.Topology{HostAntiAffinity: "required"})
+	c.Spec.NodeSets[0].Roles = []esspec.Role{}
+	c.Spec.NodeSets = append(c.Spec.NodeSets, esspec.NodeSet{Name: "master", Count: new(int32(1)), Roles: []esspec.Role{esspec.RoleMaster}})
+	groups := topology.Plan(resolve(t, c))
+	want := &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{term("kubernetes.io/hostname")},
+	}}
+	if diff := cmp.Diff(want, groups[0].Affinity); diff != "" {
+		t.Errorf("affinity (-want +got):\n%s", diff)
 	}
 }
 
@@ -140,7 +164,8 @@ func TestPlanRacks(t *testing.T) {
 		// Host anti-affinity spans the nodeSet's pods in every rack; no
 		// rack anti-affinity: the group is pinned to one rack.
 		PodAntiAffinity: &corev1.PodAntiAffinity{
-			RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{term("kubernetes.io/hostname")},
+			RequiredDuringSchedulingIgnoredDuringExecution:  []corev1.PodAffinityTerm{term("kubernetes.io/hostname")},
+			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{statefulSpread},
 		},
 	}
 	if diff := cmp.Diff(want, g.Affinity); diff != "" {
