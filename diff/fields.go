@@ -13,6 +13,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 
 	"github.com/esgen/esgen/bootstrap"
@@ -104,6 +105,9 @@ type settingsMap map[string]any
 var compareOptions = gocmp.Options{
 	cmpopts.EquateEmpty(),
 	gocmp.Comparer(func(a, b resource.Quantity) bool { return a.Cmp(b) == 0 }),
+	// An int-or-string is one value (a budget's 8, a port's name), not
+	// a struct of three fields.
+	gocmp.Comparer(func(a, b intstr.IntOrString) bool { return a == b }),
 	gocmp.FilterPath(isConfigFile, gocmp.Transformer("settings", parseSettings)),
 	// A map absent on one side compares key by key with an empty one, so
 	// that an added label is named, not the whole map.

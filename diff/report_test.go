@@ -19,7 +19,9 @@ func TestWriteText(t *testing.T) {
 	if err := r.WriteText(&b, "new.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	want := `Changes: 2 changed
+	want := `Changes: 3 changed
+  changed PodDisruptionBudget/logs-es-stateful
+    spec.minAvailable: 8 -> 6
   changed StatefulSet/logs-es-data
     spec.replicas: 6 -> 5
   changed StatefulSet/logs-es-master
@@ -80,9 +82,16 @@ func TestJSON(t *testing.T) {
 		!cmp.Equal(f.Objects, []string{"StatefulSet/logs-es-data"}) {
 		t.Errorf("finding: %+v", f)
 	}
-	fc := decoded.Changes[0].Fields[0]
-	if fc.Path != "spec.replicas" || string(fc.Old) != "6" || string(fc.New) != "4" {
-		t.Errorf("field change: %s %s -> %s", fc.Path, fc.Old, fc.New)
+	// The budget counts the spec's stateful pods (minAvailable), then
+	// the StatefulSet.
+	if len(decoded.Changes) != 2 {
+		t.Fatalf("changes: %+v", decoded.Changes)
+	}
+	for i, want := range []struct{ path, old, new string }{{"spec.minAvailable", "8", "6"}, {"spec.replicas", "6", "4"}} {
+		fc := decoded.Changes[i].Fields[0]
+		if fc.Path != want.path || string(fc.Old) != want.old || string(fc.New) != want.new {
+			t.Errorf("field change: %s %s -> %s, want %+v", fc.Path, fc.Old, fc.New, want)
+		}
 	}
 }
 

@@ -198,9 +198,23 @@ func budgetsOver(t *testing.T, m manifest, podLabels map[string]string) []string
 // of them go at a time; the other pods have a budget of their own.
 func TestOneBudgetForStatefulPods(t *testing.T) {
 	forEachExample(t, func(t *testing.T, c *esspec.Cluster, m manifest, _ []byte) {
+		// The stateful budget counts against the spec's pods
+		// (minAvailable: all but one), the stateless one against
+		// the pods that exist.
+		stateful := int32(0)
+		for i := range c.Spec.NodeSets {
+			if ns := &c.Spec.NodeSets[i]; ns.Stateful() {
+				stateful += ns.Replicas()
+			}
+		}
 		for _, pdb := range m.pdbs {
-			if mu := pdb.Spec.MaxUnavailable; mu == nil || mu.IntValue() != 1 || pdb.Spec.MinAvailable != nil {
-				t.Errorf("%s: maxUnavailable %v, minAvailable %v: want maxUnavailable 1", pdb.Name, mu, pdb.Spec.MinAvailable)
+			ma, mu := pdb.Spec.MinAvailable, pdb.Spec.MaxUnavailable
+			if pdb.Name == esspec.StatefulBudgetName(c.Metadata.Name) {
+				if ma == nil || ma.IntValue() != int(max(0, stateful-1)) || mu != nil {
+					t.Errorf("%s: minAvailable %v, maxUnavailable %v: want minAvailable %d", pdb.Name, ma, mu, max(0, stateful-1))
+				}
+			} else if mu == nil || mu.IntValue() != 1 || ma != nil {
+				t.Errorf("%s: maxUnavailable %v, minAvailable %v: want maxUnavailable 1", pdb.Name, mu, ma)
 			}
 		}
 		for _, sts := range m.statefulSets {

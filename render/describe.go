@@ -270,11 +270,14 @@ func (d *describer) selects(sel labels.Selector) string {
 func (d *describer) disruptions(b *strings.Builder, budgets []*policyv1.PodDisruptionBudget) {
 	b.WriteString("\nDisruptions and restarts\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "BUDGET\tMAX UNAVAILABLE\tSELECTS")
+	fmt.Fprintln(tw, "BUDGET\tLIMIT\tSELECTS")
 	for _, pdb := range budgets {
 		limit := "-"
-		if pdb.Spec.MaxUnavailable != nil {
-			limit = pdb.Spec.MaxUnavailable.String()
+		switch {
+		case pdb.Spec.MinAvailable != nil:
+			limit = "minAvailable " + pdb.Spec.MinAvailable.String()
+		case pdb.Spec.MaxUnavailable != nil:
+			limit = "maxUnavailable " + pdb.Spec.MaxUnavailable.String()
 		}
 		selects := "?"
 		if sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector); err == nil {

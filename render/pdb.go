@@ -37,9 +37,20 @@ func statefulLabel(ns *esspec.ResolvedNodeSet) string {
 // lack the label, stay under a budget from the moment it is applied, as
 // they keep their labels until the rollout restarts them.
 //
-// A single-node cluster gets the same budget: maxUnavailable 1 of one
-// pod lets a drain take it (the cluster is down until it is back) rather
-// than block the server's maintenance for ever.
+// The stateful budget says minAvailable: every stateful pod the spec asks
+// for but one. maxUnavailable would be counted against the pods that
+// exist: the disruption controller sums the replicas of the StatefulSets
+// that own a matching pod right now, so a StatefulSet whose only pod was
+// just evicted, and not yet recreated, drops out of the count, and for
+// that moment the budget allows a second eviction. The drain drill
+// (conformance/drill) saw two stateful pods down at once that way on the
+// rack-aware example, whose masters are one per rack. An integer
+// minAvailable does not depend on what exists; a missing pod is one less
+// healthy. While a scale-up's new pods start, it allows no disruption.
+//
+// A single-node cluster gets minAvailable 0: a drain may take its one pod
+// (the cluster is down until it is back) rather than block the server's
+// maintenance for ever.
 func podDisruptionBudgets(c *esspec.Resolved) []Object {
 	out := []Object{podDisruptionBudget(c, esspec.StatefulBudgetName(c.Metadata.Name), statefulTrue)}
 	for i := range c.Spec.NodeSets {
@@ -65,12 +76,28 @@ func podDisruptionBudget(c *esspec.Resolved, name, stateful string) *policyv1.Po
 			},
 		}
 	}
+	spec := policyv1.PodDisruptionBudgetSpec{Selector: selector}
+	if stateful == statefulTrue {
+		spec.MinAvailable = new(intstr.FromInt32(max(0, statefulPods(c)-1)))
+	} else {
+		// Stateless pods hold nothing another pod needs: the brief
+		// over-count of maxUnavailable costs capacity, not data.
+		spec.MaxUnavailable = new(intstr.FromInt32(1))
+	}
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(c, name, objectLabels(c, componentBudget), nil),
-		Spec: policyv1.PodDisruptionBudgetSpec{
-			MaxUnavailable: new(intstr.FromInt32(1)),
-			Selector:       selector,
-		},
+		Spec:       spec,
 	}
+}
+
+// statefulPods counts the master-eligible and data pods the spec asks for.
+func statefulPods(c *esspec.Resolved) int32 {
+	var n int32
+	for _, ns := range c.NodeSets {
+		if ns.Stateful() {
+			n += ns.Replicas()
+		}
+	}
+	return n
 }

@@ -507,7 +507,7 @@ func (f *fakeCluster) budget() (int, bool) {
 			}
 		}
 	}
-	desired := expected - 1 // maxUnavailable 1
+	desired := expected - 1 // minAvailable: the spec's stateful pods but one
 	return max(0, healthy-desired), healthy >= desired
 }
 
