@@ -27,7 +27,7 @@ conformance:
 # drills n generated specs (default 100). vet covers the drill's own
 # packages only: vetting the control plane's would take longer than CI has.
 drill:
-	cd conformance && $(GO) vet -mod=mod ./drill/... && $(GO) test -mod=mod -count=1 -timeout 40m ./drill/...
+	cd conformance && $(GO) vet -mod=mod ./drill/... ./cmd/... && $(GO) test -mod=mod -count=1 -timeout 40m ./drill/... ./cmd/...
 
 fmt-check:
 	@out=$$(gofmt -l .); \

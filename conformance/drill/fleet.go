@@ -316,3 +316,15 @@ func (f *Fleet) YAML() ([]byte, error) {
 	b, err := yaml.Marshal(out)
 	return bytes.TrimSpace(b), err
 }
+
+// Summary describes the fleet in a line: servers, racks, rack label.
+func (f *Fleet) Summary(rackLabel string) string {
+	servers := f.servers(rackLabel)
+	var racks []string
+	for _, s := range servers {
+		if s.rack != "" && !slices.Contains(racks, s.rack) {
+			racks = append(racks, s.rack)
+		}
+	}
+	return fmt.Sprintf("%d servers in %d racks (rack label %s)", len(servers), len(racks), cmp.Or(f.RackLabel, rackLabel, DefaultRackLabel))
+}
