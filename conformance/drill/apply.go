@@ -20,6 +20,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/esgen/esgen/esspec"
@@ -35,7 +36,8 @@ type Options struct {
 	// Elasticsearch's default.
 	Replicas int
 	// Mutate, when set, changes the rendered objects before they are
-	// created: a test's way to apply a deliberately wrong object.
+	// applied (at Deploy and at every Apply): a test's way to apply a
+	// deliberately wrong object.
 	Mutate func(render.Objects) render.Objects
 }
 
@@ -64,6 +66,7 @@ type Deployment struct {
 	id      string
 	servers []server
 	model   model
+	mutate  func(render.Objects) render.Objects
 }
 
 // drillLabel marks the Nodes and PersistentVolumes of a deployment.
@@ -107,6 +110,7 @@ func (cp *ControlPlane) Deploy(ctx context.Context, spec *esspec.Resolved, opts 
 		RackLabel: cmp.Or(fleet.RackLabel, spec.Spec.Topology.RackLabel, DefaultRackLabel),
 		id:        strconv.Itoa(cp.seq),
 		model:     modelOf(spec, objs, opts.Replicas),
+		mutate:    opts.Mutate,
 	}
 	d.servers = fleet.servers(d.RackLabel)
 	defer func() {
@@ -302,6 +306,17 @@ func (d *Deployment) createObjects(ctx context.Context) error {
 			return fmt.Errorf("creating PriorityClass %s: %w", name, err)
 		}
 	}
+	return d.applyObjects(ctx)
+}
+
+// fieldManager is the drill's server-side apply manager.
+const fieldManager = "esgen-drill"
+
+// applyObjects applies every rendered object the API serves, in render
+// order, with server-side apply (as kubectl apply --server-side does),
+// and keeps what the API server returned.
+func (d *Deployment) applyObjects(ctx context.Context) error {
+	d.Skipped = nil
 	for i, o := range d.Objects {
 		gvk := o.GetObjectKind().GroupVersionKind()
 		mapping, err := d.cp.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
@@ -316,12 +331,17 @@ func (d *Deployment) createObjects(ctx context.Context) error {
 		u := &unstructured.Unstructured{Object: data}
 		u.SetGroupVersionKind(gvk)
 		u.SetNamespace(d.Namespace)
-		created, err := d.cp.dynamic.Resource(mapping.Resource).Namespace(d.Namespace).Create(ctx, u, metav1.CreateOptions{})
+		body, err := u.MarshalJSON()
 		if err != nil {
-			return fmt.Errorf("creating %s/%s: %w", gvk.Kind, o.GetName(), err)
+			return err
+		}
+		applied, err := d.cp.dynamic.Resource(mapping.Resource).Namespace(d.Namespace).Patch(ctx, o.GetName(), types.ApplyPatchType, body,
+			metav1.PatchOptions{FieldManager: fieldManager, Force: new(true)})
+		if err != nil {
+			return fmt.Errorf("applying %s/%s: %w", gvk.Kind, o.GetName(), err)
 		}
 		obj := o.DeepCopyObject().(render.Object)
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, obj); err != nil {
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(applied.Object, obj); err != nil {
 			return err
 		}
 		d.Objects[i] = obj

@@ -103,6 +103,15 @@ func (k *kubelet) watch(namespace, cluster string, m model) {
 	k.clusters[namespace+"/"+cluster] = &watched{model: m}
 }
 
+// remodel changes a watched cluster's model, keeping what it recorded.
+func (k *kubelet) remodel(namespace, cluster string, m model) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if w := k.clusters[namespace+"/"+cluster]; w != nil {
+		w.model = m
+	}
+}
+
 func (k *kubelet) forget(namespace, cluster string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
