@@ -85,3 +85,31 @@ func TestTooSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleFleets: the README's answers. Production (three masters,
+// each in a rack of its own) fits on three racks and keeps its quorum
+// without any one of them; on two racks a master and a data pod stay
+// Pending for the rack anti-affinity.
+func TestExampleFleets(t *testing.T) {
+	code, out, errs := drillCLI(t, "../../../examples/production.yaml", "--fleet", "../../../examples/fleets/three-racks.yaml")
+	if code != 0 || errs != "" {
+		t.Fatalf("three racks: exit %d, stderr %q\n%s", code, errs, out)
+	}
+	for _, want := range []string{"Fleet: 9 servers in 3 racks (rack label esaas.hosts.rack); the cluster's 8 pods run on ", "rack r1        "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("three racks: no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, " LOST ") {
+		t.Errorf("three racks: a loss costs the quorum\n%s", out)
+	}
+	code, out, _ = drillCLI(t, "../../../examples/production.yaml", "--fleet", "../../../examples/fleets/two-racks.yaml")
+	if code != 1 {
+		t.Fatalf("two racks: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"2 pod(s) Pending:", "\n  logs-es-master-", "\n  logs-es-data-", "didn't match pod anti-affinity rules"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("two racks: no %q in\n%s", want, out)
+		}
+	}
+}
