@@ -317,13 +317,13 @@ func TestEveryKindIsValidated(t *testing.T) {
 			}}},
 		},
 		{
-			name: "PodDisruptionBudget with a negative maxUnavailable",
+			name: "PodDisruptionBudget with a negative minAvailable",
 			breaks: func(t *testing.T, objs render.Objects) {
 				pdb := object[*policyv1.PodDisruptionBudget](t, objs, "shop-es-stateful")
-				pdb.Spec.MaxUnavailable = new(intstr.FromInt32(-1))
+				pdb.Spec.MinAvailable = new(intstr.FromInt32(-1))
 			},
 			want: []wantFinding{{object: "PodDisruptionBudget/shop-es-stateful", errors: field.ErrorList{
-				field.Invalid(field.NewPath("spec", "maxUnavailable"), int64(-1), ""),
+				field.Invalid(field.NewPath("spec", "minAvailable"), int64(-1), ""),
 			}}},
 		},
 		{

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -67,6 +68,7 @@ type Deployment struct {
 	servers []server
 	model   model
 	mutate  func(render.Objects) render.Objects
+	deleted sync.Once
 }
 
 // drillLabel marks the Nodes and PersistentVolumes of a deployment.
@@ -447,7 +449,14 @@ func unschedulable(p corev1.Pod) string {
 // Delete removes everything the deployment created but the StorageClasses
 // and PriorityClasses, which deployments share, and the namespace, which
 // no namespace controller would finish deleting.
+// A second call does nothing.
 func (d *Deployment) Delete(ctx context.Context) error {
+	var err error
+	d.deleted.Do(func() { err = d.delete(ctx) })
+	return err
+}
+
+func (d *Deployment) delete(ctx context.Context) error {
 	defer func() { <-d.cp.turn }()
 	d.cp.kubelet.forget(d.Namespace, d.Cluster)
 	c := d.cp.Client

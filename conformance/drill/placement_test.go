@@ -29,12 +29,32 @@ func placementDrill(t *testing.T, spec *esspec.Resolved) {
 	for _, problem := range p.Check(spec) {
 		t.Error(problem)
 	}
+	checkPerRack(t, spec, p)
 	none, racks, servers := d.Losses(p)
 	if !none.Quorum() {
 		t.Errorf("no master quorum with every pod running")
 	}
 	checkRackLosses(t, spec, racks)
 	checkServerLosses(t, spec, servers)
+}
+
+// checkPerRack: with listed racks, each rack holds the pods of each
+// nodeSet that esgen describe's "Pods per rack and role" promises
+// (esspec.Spread of the count over the racks).
+func checkPerRack(t *testing.T, spec *esspec.Resolved, p Placement) {
+	t.Helper()
+	racks := spec.Spec.Topology.Racks
+	if len(racks) == 0 {
+		return
+	}
+	got := p.PerRack()
+	for _, ns := range spec.NodeSets {
+		for i, want := range esspec.Spread(ns.Replicas(), len(racks)) {
+			if n := got[ns.Name][racks[i]]; n != int(want) {
+				t.Errorf("nodeSet %s: %d pods run in rack %s, describe promises %d", ns.Name, n, racks[i], want)
+			}
+		}
+	}
 }
 
 // checkRackLosses compares the rack-loss drill with validation: with
