@@ -19,10 +19,7 @@ import (
 // that runs one of its pods at once, and returns what that did.
 func drainDrill(t *testing.T, spec *esspec.Resolved, opts Options) DrainResult {
 	t.Helper()
-	d := deploy(t, spec, opts)
-	if err := d.WaitReady(t.Context(), time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	d := deployReady(t, spec, opts)
 	p, err := d.Placement(t.Context())
 	if err != nil {
 		t.Fatal(err)

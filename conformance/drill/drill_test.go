@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/esspec/specgen"
@@ -74,6 +75,18 @@ func deploy(t *testing.T, spec *esspec.Resolved, opts Options) *Deployment {
 			t.Errorf("deleting the deployment: %v", err)
 		}
 	})
+	return d
+}
+
+// deployReady deploys a spec and waits until every pod is Ready and the
+// budgets have counted them, as a cluster is before anyone drains or
+// changes it.
+func deployReady(t *testing.T, spec *esspec.Resolved, opts Options) *Deployment {
+	t.Helper()
+	d := deploy(t, spec, opts)
+	if err := d.WaitReady(t.Context(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	return d
 }
 

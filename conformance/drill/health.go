@@ -52,6 +52,7 @@ type member struct {
 	pod       string
 	up        bool
 	master    bool
+	stateful  bool   // labelled esgen.dev/stateful "true": master-eligible or data
 	dataGroup string // the node's data roles; empty for a node without data
 	rack      string
 	image     string

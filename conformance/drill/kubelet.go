@@ -175,9 +175,8 @@ func (k *kubelet) readiness(pods []*corev1.Pod) map[types.UID]bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	out := map[types.UID]bool{}
-	byName := map[string]*corev1.Pod{}
+	byName := podsByName(pods)
 	for _, p := range pods {
-		byName[p.Namespace+"/"+p.Name] = p
 		// Pods of clusters no drill watches, and Kibana: ready once
 		// started.
 		out[p.UID] = k.startable(p)
@@ -192,11 +191,10 @@ func (k *kubelet) readiness(pods []*corev1.Pod) map[types.UID]bool {
 			if p == nil {
 				continue
 			}
-			stateful := m.master || m.dataGroup != ""
 			switch {
 			case h == NoMaster || !m.up && !k.startable(p):
 				out[p.UID] = false
-			case stateful && !k.started[string(p.UID)]:
+			case m.stateful && !k.started[string(p.UID)]:
 				open := w.model.gateOpen(h, members)
 				if open {
 					k.started[string(p.UID)] = true
@@ -240,6 +238,7 @@ func (k *kubelet) members(ns, cluster string, byName map[string]*corev1.Pod) ([]
 			m := member{
 				pod:       sts.Name + "-" + strconv.Itoa(int(i)),
 				up:        k.up(p),
+				stateful:  tpl[esspec.LabelStateful] == "true",
 				master:    tpl[esspec.LabelRolePrefix+string(esspec.RoleMaster)] == "true",
 				dataGroup: dataGroupOf(tpl),
 				rack:      tpl[esspec.LabelRack],
@@ -259,33 +258,36 @@ func (k *kubelet) members(ns, cluster string, byName map[string]*corev1.Pod) ([]
 func (k *kubelet) observe() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	var byName map[string]*corev1.Pod
 	for key, w := range k.clusters {
 		if !w.record {
 			continue
 		}
+		if byName == nil {
+			pods, _ := k.pods.List(labels.Everything())
+			byName = podsByName(pods)
+		}
 		ns, name := splitKey(key)
-		sets, _ := k.sets.StatefulSets(ns).List(labels.SelectorFromSet(labels.Set{esspec.LabelCluster: name}))
+		members, pods := k.members(ns, name, byName)
 		var down []string
-		for _, sts := range sortedSets(sets) {
-			if sts.Spec.Template.Labels[esspec.LabelStateful] != "true" {
-				continue
-			}
-			replicas := int32(1)
-			if sts.Spec.Replicas != nil {
-				replicas = *sts.Spec.Replicas
-			}
-			for i := range replicas {
-				pod := sts.Name + "-" + strconv.Itoa(int(i))
-				p, err := k.pods.Pods(ns).Get(pod)
-				if err != nil || !podReady(p) || p.DeletionTimestamp != nil {
-					down = append(down, pod)
-				}
+		for i, m := range members {
+			if p := pods[i]; m.stateful && (p == nil || !podReady(p) || p.DeletionTimestamp != nil) {
+				down = append(down, m.pod)
 			}
 		}
 		if len(down) > w.worst {
 			w.worst, w.worstAt = len(down), down
 		}
 	}
+}
+
+// podsByName indexes pods by namespace/name.
+func podsByName(pods []*corev1.Pod) map[string]*corev1.Pod {
+	out := make(map[string]*corev1.Pod, len(pods))
+	for _, p := range pods {
+		out[p.Namespace+"/"+p.Name] = p
+	}
+	return out
 }
 
 // deleted records the deletion of a stateful pod of a recording cluster.

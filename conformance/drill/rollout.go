@@ -215,14 +215,15 @@ func (r RolloutResult) Check(d *Deployment) []string {
 	for _, sts := range d.statefulSets() {
 		onDelete[sts.Name] = sts.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType
 	}
-	kind := map[string]rollout.Pod{}
+	// Each pod's StatefulSet and the phase the plan restarts it in.
+	pods, phase := map[string]rollout.Pod{}, map[string]string{}
 	for _, s := range r.Plan.Steps {
 		for _, p := range s.Pods {
-			kind[p.Name] = p
+			pods[p.Name], phase[p.Name] = p, s.Phase
 		}
 	}
 	for _, name := range r.RestartedByApply {
-		if onDelete[kind[name].StatefulSet] {
+		if onDelete[pods[name].StatefulSet] {
 			out = append(out, fmt.Sprintf("kubectl apply restarted %s, whose StatefulSet is OnDelete", name))
 		}
 	}
@@ -231,9 +232,8 @@ func (r RolloutResult) Check(d *Deployment) []string {
 	}
 	masterSeen := ""
 	for _, name := range r.Deletions {
-		p := kind[name]
 		switch {
-		case p.Kind == rollout.KindMaster || p.Kind == rollout.KindData && isMasterStep(r.Plan, name):
+		case phase[name] == rollout.PhaseMasters:
 			masterSeen = name
 		case masterSeen != "":
 			out = append(out, fmt.Sprintf("%s restarted after master-eligible %s", name, masterSeen))
@@ -247,16 +247,4 @@ func (r RolloutResult) Check(d *Deployment) []string {
 		out = append(out, fmt.Sprintf("pods left on an old revision: %v", r.Stale))
 	}
 	return out
-}
-
-// isMasterStep reports whether the plan restarts pod in its masters phase.
-func isMasterStep(p *rollout.Plan, pod string) bool {
-	for _, s := range p.Steps {
-		for _, x := range s.Pods {
-			if x.Name == pod {
-				return s.Phase == rollout.PhaseMasters
-			}
-		}
-	}
-	return false
 }

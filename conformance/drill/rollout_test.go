@@ -39,10 +39,7 @@ func TestRolloutExamples(t *testing.T) {
 	specs := examples(t)
 	for _, name := range slices.Sorted(maps.Keys(specs)) {
 		t.Run(name, func(t *testing.T) {
-			d := deploy(t, specs[name], Options{})
-			if err := d.WaitReady(t.Context(), time.Minute); err != nil {
-				t.Fatal(err)
-			}
+			d := deployReady(t, specs[name], Options{})
 			res, err := d.Rollout(t.Context(), changed(t, name), 5*time.Minute)
 			t.Logf("apply restarted %v; the executor evicted %v (%d evictions refused); at most %d stateful pod(s) down at once",
 				res.RestartedByApply, res.Evicted, res.Refused, res.WorstUnavailable)
@@ -64,10 +61,7 @@ func TestRolloutExamples(t *testing.T) {
 // master and data pods, each StatefulSet on its own, so that pods of two
 // StatefulSets are down at once; the drill must say so.
 func TestRolloutCatchesRollingUpdate(t *testing.T) {
-	d := deploy(t, examples(t)["production"], Options{Mutate: rollingUpdate})
-	if err := d.WaitReady(t.Context(), time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	d := deployReady(t, examples(t)["production"], Options{Mutate: rollingUpdate})
 	res, err := d.Rollout(t.Context(), changed(t, "production"), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -92,10 +86,7 @@ func rollingUpdate(objs render.Objects) render.Objects {
 // through the racks' pods one at a time; restarted pods pass their
 // startup gate while nodes of two versions run.
 func TestRolloutUpgrade(t *testing.T) {
-	d := deploy(t, examples(t)["rack-aware"], Options{})
-	if err := d.WaitReady(t.Context(), time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	d := deployReady(t, examples(t)["rack-aware"], Options{})
 	c := examples(t)["rack-aware"].Cluster
 	c.Spec.Version = "9.5.3"
 	c.Spec.Image = ""
