@@ -403,7 +403,8 @@ func (d *Deployment) settle(ctx context.Context) error {
 		for _, p := range pods {
 			fmt.Fprintf(&b, "%s=%s/%s;", p.Name, p.Spec.NodeName, p.Status.Phase)
 			running := p.Spec.NodeName != "" && p.Status.Phase == corev1.PodRunning
-			if !running && unschedulable(p) == "" || p.DeletionTimestamp != nil {
+			refused := unschedulable(p)
+			if !running && (refused == "" || claimNotSeen(refused)) || p.DeletionTimestamp != nil {
 				settled = false
 			}
 		}
@@ -444,6 +445,15 @@ func unschedulable(p corev1.Pod) string {
 		}
 	}
 	return ""
+}
+
+// claimNotSeen reports a refusal that only says the scheduler has not yet
+// seen the pod's claim: the StatefulSet controller creates the claim
+// before the pod, but the scheduler's informer can deliver the pod first.
+// The scheduler retries when the claim arrives, so the refusal is not an
+// answer.
+func claimNotSeen(reason string) bool {
+	return strings.Contains(reason, "persistentvolumeclaim \"") && strings.Contains(reason, "not found")
 }
 
 // Delete removes everything the deployment created but the StorageClasses
