@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"fmt"
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -337,6 +338,24 @@ func TestEveryKindIsValidated(t *testing.T) {
 			}}},
 		},
 		{
+			name: "ServiceMonitor scraping every 30 seconds, in words",
+			breaks: func(t *testing.T, objs render.Objects) {
+				object[*monitoringv1.ServiceMonitor](t, objs, "shop-es").Spec.Endpoints[0].Interval = "30 seconds"
+			},
+			want: []wantFinding{{object: "ServiceMonitor/shop-es", errors: field.ErrorList{
+				field.Invalid(field.NewPath("spec", "endpoints").Index(0).Child("interval"), monitoringv1.Duration("30 seconds"), "a Prometheus duration"),
+			}}},
+		},
+		{
+			name: "PrometheusRule alert without an expression",
+			breaks: func(t *testing.T, objs render.Objects) {
+				object[*monitoringv1.PrometheusRule](t, objs, "shop-es").Spec.Groups[0].Rules[1].Expr = intstr.FromString("")
+			},
+			want: []wantFinding{{object: "PrometheusRule/shop-es", errors: field.ErrorList{
+				field.Required(field.NewPath("spec", "groups").Index(0).Child("rules").Index(1).Child("expr"), ""),
+			}}},
+		},
+		{
 			name: "Deployment container port 70000",
 			breaks: func(t *testing.T, objs render.Objects) {
 				object[*appsv1.Deployment](t, objs, "shop-kb").Spec.Template.Spec.Containers[0].Ports[0].ContainerPort = 70000
@@ -378,13 +397,23 @@ func TestUnstructuredObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range objs {
-		if u := o.(*unstructured.Unstructured); u.GetKind() == "Service" && u.GetName() == "shop-es-http" {
+		u := o.(*unstructured.Unstructured)
+		switch {
+		case u.GetKind() == "Service" && u.GetName() == "shop-es-http":
 			u.Object["spec"].(map[string]any)["ports"].([]any)[0].(map[string]any)["port"] = int64(0)
+		case u.GetKind() == "ServiceMonitor":
+			// A field the Prometheus Operator's CRD does not have.
+			u.Object["spec"].(map[string]any)["endpoint"] = map[string]any{"port": "metrics"}
 		}
 	}
-	checkReport(t, []wantFinding{{object: "Service/shop-es-http", errors: field.ErrorList{
-		field.Invalid(field.NewPath("spec", "ports").Index(0).Child("port"), int32(0), ""),
-	}}}, conformance.Validate(objs))
+	checkReport(t, []wantFinding{
+		{object: "Service/shop-es-http", errors: field.ErrorList{
+			field.Invalid(field.NewPath("spec", "ports").Index(0).Child("port"), int32(0), ""),
+		}},
+		{object: "ServiceMonitor/shop-es", errors: field.ErrorList{
+			field.Invalid(nil, nil, `strict decoding: unknown field "spec.endpoint"`),
+		}},
+	}, conformance.Validate(objs))
 }
 
 // TestStrategySwitch: kubectl apply moves a StatefulSet esgen rendered

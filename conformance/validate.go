@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -56,10 +57,17 @@ var SupportedKinds = []string{"ConfigMap", "Deployment", "NetworkPolicy", "PodDi
 // CustomResourceKinds are the kinds of custom resources esgen renders.
 // kube-apiserver checks a custom resource against the OpenAPI schema of
 // its CustomResourceDefinition, which comes with the operator (here
-// cert-manager), not with Kubernetes, so Validate passes over them; the
-// root module's tests decode them strictly into their Go types. Any other
-// kind the scheme does not know is a finding.
-var CustomResourceKinds = []schema.GroupKind{{Group: "cert-manager.io", Kind: "Certificate"}}
+// cert-manager and the Prometheus Operator), not with Kubernetes.
+// Validate decodes the Prometheus Operator's kinds strictly into the
+// operator's own Go types (see validateMonitoring) and passes over
+// cert-manager's, which the root module's tests decode strictly into
+// esgen's copy of them. Any other kind the scheme does not know is a
+// finding.
+var CustomResourceKinds = []schema.GroupKind{
+	{Group: "cert-manager.io", Kind: "Certificate"},
+	{Group: monitoringv1.SchemeGroupVersion.Group, Kind: monitoringv1.ServiceMonitorsKind},
+	{Group: monitoringv1.SchemeGroupVersion.Group, Kind: monitoringv1.PrometheusRuleKind},
+}
 
 // placeholderUID stands for the UID the API server gives an object when
 // it creates it: the owner references of the pods a controller creates
@@ -83,7 +91,10 @@ const maxGenerateNameBase = 63 - len(generatedSuffix)
 
 // validateObject checks one rendered object and what its controller creates.
 func validateObject(in runtime.Object) []Finding {
-	if slices.Contains(CustomResourceKinds, in.GetObjectKind().GroupVersionKind().GroupKind()) {
+	if gk := in.GetObjectKind().GroupVersionKind().GroupKind(); slices.Contains(CustomResourceKinds, gk) {
+		if gk.Group == monitoringv1.SchemeGroupVersion.Group {
+			return validateMonitoring(in)
+		}
 		return nil
 	}
 	obj, err := typedCopy(in)

@@ -63,6 +63,8 @@ func SetDefaults(c *Cluster) {
 		}
 		setStorageDefaults(ns, s.Profile)
 	}
+	// After the roles: the disk watermark comes from a master's config.
+	setMonitoringDefaults(s)
 }
 
 func setTopologyDefaults(t *Topology, profile Profile) {

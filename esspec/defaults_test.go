@@ -1,6 +1,7 @@
 package esspec_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -251,5 +252,33 @@ func TestKibanaImageDefault(t *testing.T) {
 				t.Errorf("spec.kibana.image %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestMonitoringDefaults: the disk alert takes the high watermark the
+// first master-eligible nodeSet is configured with, when the alert can
+// read it, and Elasticsearch's default otherwise.
+func TestMonitoringDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		config map[string]any
+		want   string
+	}{
+		{nil, "90%"},
+		{map[string]any{esspec.DiskWatermarkSetting: "85%"}, "85%"},
+		{map[string]any{esspec.DiskWatermarkSetting: json.Number("0.8")}, "0.8"},
+		{map[string]any{esspec.DiskWatermarkSetting: "100gb"}, "100gb"},
+		{map[string]any{esspec.DiskWatermarkSetting: "lots"}, "90%"},
+	} {
+		c := &esspec.Cluster{Spec: esspec.Spec{Version: "8.19.20", Monitoring: esspec.Monitoring{Enabled: true},
+			NodeSets: []esspec.NodeSet{{Name: "data", Roles: []esspec.Role{esspec.RoleData}, Config: esspec.Settings{esspec.DiskWatermarkSetting: "70%"}},
+				{Name: "master", Config: tc.config}}}}
+		esspec.SetDefaults(c)
+		m := c.Spec.Monitoring
+		if m.Alerts.DiskWatermark != tc.want {
+			t.Errorf("config %v: diskWatermark %q, want %q", tc.config, m.Alerts.DiskWatermark, tc.want)
+		}
+		if m.Image != esspec.ExporterImage || m.Interval != "30s" || m.Alerts.HeapPercent != 90 || m.Alerts.YellowFor != "30m" || m.Resources.Limits.Memory().String() != "128Mi" {
+			t.Errorf("defaults %+v", m)
+		}
 	}
 }

@@ -135,6 +135,9 @@ type Spec struct {
 	NetworkPolicy bool `json:"networkPolicy,omitempty"`
 	// Kibana wired to the cluster.
 	Kibana Kibana `json:"kibana,omitzero"`
+	// Monitoring renders a Prometheus exporter for the cluster, and the
+	// Prometheus Operator's ServiceMonitor and PrometheusRule for it.
+	Monitoring Monitoring `json:"monitoring,omitzero"`
 	// PodSecurity is the Pod Security Standard level every rendered pod must pass.
 	PodSecurity PodSecurityLevel `json:"podSecurity,omitempty" jsonschema:"enum=privileged,enum=baseline,enum=restricted,default=privileged"`
 	// Patches are kustomize patches applied to the rendered objects, last.
@@ -377,6 +380,64 @@ type Kibana struct {
 	ServiceAccountTokenSecret string `json:"serviceAccountTokenSecret,omitempty"`
 	// PasswordSecret (before 8.x with security) names an existing Secret with key "password" for kibana_system.
 	PasswordSecret string `json:"passwordSecret,omitempty"`
+}
+
+// Monitoring renders prometheus-community's elasticsearch_exporter (a
+// Deployment <cluster>-es-exporter and its Service), a ServiceMonitor
+// that has the Prometheus Operator scrape it, and a PrometheusRule whose
+// alerts know the cluster's rendered layout. It needs Elasticsearch 5.0
+// or later and the Prometheus Operator's CustomResourceDefinitions.
+type Monitoring struct {
+	// Enabled renders the exporter, the ServiceMonitor and the PrometheusRule.
+	Enabled bool `json:"enabled,omitempty"`
+	// Image of the exporter; default ExporterImage. An air-gapped
+	// platform names its copy on its mirror.
+	Image string `json:"image,omitempty"`
+	// CredentialsSecret names an existing Secret with keys "username" and
+	// "password" of a user with the monitor cluster privilege (the
+	// built-in remote_monitoring_collector role has it). Required when
+	// security is on; never a value in the spec.
+	CredentialsSecret string `json:"credentialsSecret,omitempty"`
+	// Resources of the exporter container; default requests 50m CPU and
+	// 64Mi, limit 128Mi of memory.
+	Resources Resources `json:"resources,omitzero"`
+	// Interval at which Prometheus scrapes the exporter, a Prometheus
+	// duration. Each scrape reads cluster health and every node's stats.
+	Interval string `json:"interval,omitempty" jsonschema:"default=30s"`
+	// Labels are added to the ServiceMonitor and the PrometheusRule, so
+	// that the Prometheus' serviceMonitorSelector and ruleSelector pick
+	// them (e.g. release: kube-prometheus-stack).
+	Labels map[string]string `json:"labels,omitempty"`
+	// Alerts tunes the PrometheusRule's thresholds.
+	Alerts Alerts `json:"alerts,omitzero"`
+}
+
+// Alerts are the thresholds of the PrometheusRule's alerts. Durations are
+// Prometheus durations (30s, 10m, 1h).
+type Alerts struct {
+	// RedFor is how long the cluster is red (a primary shard unassigned)
+	// before ElasticsearchClusterRed fires.
+	RedFor string `json:"redFor,omitempty" jsonschema:"default=1m"`
+	// YellowFor is how long the cluster is yellow (a replica unassigned)
+	// before ElasticsearchClusterYellow fires: longer than a node's
+	// restart and recovery, or every rollout pages.
+	YellowFor string `json:"yellowFor,omitempty" jsonschema:"default=30m"`
+	// NodesMissingFor is how long the cluster has fewer nodes (of any
+	// role, or of one) than rendered before ElasticsearchNodesMissing fires.
+	NodesMissingFor string `json:"nodesMissingFor,omitempty" jsonschema:"default=10m"`
+	// UnassignedShardsFor is how long shards stay unassigned before
+	// ElasticsearchUnassignedShards fires.
+	UnassignedShardsFor string `json:"unassignedShardsFor,omitempty" jsonschema:"default=30m"`
+	// HeapPercent is the JVM heap use, in percent of the maximum, above
+	// which (for 15 minutes) ElasticsearchHeapHigh fires.
+	HeapPercent int32 `json:"heapPercent,omitempty" jsonschema:"minimum=1,maximum=100,default=90"`
+	// DiskWatermark is the disk use at which ElasticsearchDiskHigh fires,
+	// in the form of Elasticsearch's
+	// cluster.routing.allocation.disk.watermark.high: a percentage of the
+	// disk used (90%), a ratio (0.9), or the free space left (50gb).
+	// Default: that setting in the config of the spec's first
+	// master-eligible nodeSet, else Elasticsearch's default, 90%.
+	DiskWatermark string `json:"diskWatermark,omitempty"`
 }
 
 // Patch is a kustomize patch (strategic merge or JSON 6902) applied to the rendered objects.

@@ -40,7 +40,7 @@ func Validate(c *Cluster) (errs, warnings field.ErrorList) {
 		validDocument, validMetadata, validVersion, validImage, validEnums,
 		validTopology, validRackCount, validSystem, validNodeSets, atLeastOneMaster, validContentTier,
 		validSecurity, validRealms, validHTTP, validPlugins, validTLSIssuer, validSecureSettings,
-		validKibana, validPatches,
+		validKibana, validMonitoring, validPatches,
 	} {
 		errs = append(errs, check(v)...)
 	}

@@ -53,8 +53,9 @@ func quantity(s string) *resource.Quantity {
 }
 
 var (
-	nodeSet0 = field.NewPath("spec", "nodeSets").Index(0)
-	nodeSet1 = field.NewPath("spec", "nodeSets").Index(1)
+	monitoring = field.NewPath("spec", "monitoring")
+	nodeSet0   = field.NewPath("spec", "nodeSets").Index(0)
+	nodeSet1   = field.NewPath("spec", "nodeSets").Index(1)
 )
 
 func TestValidateErrors(t *testing.T) {
@@ -775,6 +776,59 @@ func TestValidateErrors(t *testing.T) {
 		}, nil},
 		{"8.x keeps the file realm on beside others", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Config = esspec.Settings{"xpack.security.authc.realms.ldap.ldap1.order": 0}
+		}, nil},
+		{"monitoring", func(c *esspec.Cluster) {
+			c.Spec.Monitoring = esspec.Monitoring{Enabled: true, CredentialsSecret: "logs-es-monitoring", Labels: map[string]string{"release": "prom"}}
+		}, nil},
+		{"monitoring without credentials under security", func(c *esspec.Cluster) {
+			c.Spec.Monitoring.Enabled = true
+		}, field.ErrorList{
+			field.Required(monitoring.Child("credentialsSecret"), `name an existing Secret with keys "username" and "password"`),
+		}},
+		{"monitoring credentials without security", func(c *esspec.Cluster) {
+			c.Spec.Security = esspec.Security{Enabled: new(false)}
+			c.Spec.Monitoring = esspec.Monitoring{Enabled: true, CredentialsSecret: "mon"}
+		}, field.ErrorList{
+			field.Invalid(monitoring.Child("credentialsSecret"), "mon", "has no effect while security is disabled"),
+		}},
+		{"monitoring of 2.x", func(c *esspec.Cluster) {
+			c.Spec.Version, c.Spec.Security = "2.4.6", esspec.Security{}
+			c.Spec.NodeSets[0].Roles, c.Spec.NodeSets[1].Roles = nil, nil
+			c.Spec.Monitoring.Enabled = true
+		}, field.ErrorList{
+			field.Forbidden(monitoring.Child("enabled"), "the elasticsearch_exporter supports Elasticsearch 5.0 and later, not 2.4.6"),
+		}},
+		{"monitoring of 5.0", func(c *esspec.Cluster) {
+			c.Spec.Version, c.Spec.Security = "5.0.0", esspec.Security{}
+			c.Spec.NodeSets[0].Roles, c.Spec.NodeSets[1].Roles = nil, nil
+			c.Spec.Monitoring.Enabled = true
+		}, nil},
+		{"monitoring fields while off", func(c *esspec.Cluster) {
+			c.Spec.Monitoring.CredentialsSecret = "mon"
+		}, field.ErrorList{
+			field.Invalid(monitoring.Child("enabled"), false, "set enabled: true, or remove them"),
+		}},
+		{"monitoring thresholds", func(c *esspec.Cluster) {
+			c.Spec.Monitoring = esspec.Monitoring{Enabled: true, CredentialsSecret: "mon", Image: "exporter latest", Interval: "30 s",
+				Labels: map[string]string{"esgen.dev/x": "y"},
+				Alerts: esspec.Alerts{RedFor: "1 minute", YellowFor: "0", HeapPercent: 101, DiskWatermark: "95"}}
+		}, field.ErrorList{
+			field.Invalid(monitoring.Child("image"), "exporter latest", "no white space"),
+			field.Invalid(monitoring.Child("interval"), "30 s", "a Prometheus duration"),
+			field.Forbidden(monitoring.Child("labels").Key("esgen.dev/x"), "set by esgen"),
+			field.Invalid(monitoring.Child("alerts", "redFor"), "1 minute", "a Prometheus duration"),
+			field.Invalid(monitoring.Child("alerts", "yellowFor"), "0", "above 0"),
+			field.Invalid(monitoring.Child("alerts", "heapPercent"), int32(101), "between 1 and 100"),
+			field.Invalid(monitoring.Child("alerts", "diskWatermark"), "95", "a ratio must be above 0 and at most 1"),
+		}},
+		{"monitoring disk watermark", func(c *esspec.Cluster) {
+			c.Spec.Monitoring = esspec.Monitoring{Enabled: true, CredentialsSecret: "mon", Alerts: esspec.Alerts{DiskWatermark: "99 percent"}}
+		}, field.ErrorList{
+			field.Invalid(monitoring.Child("alerts", "diskWatermark"), "99 percent", "must be a percentage (90%), a ratio (0.9) or a free space (50gb)"),
+		}},
+		{"monitoring with an unreadable watermark in the masters' config", func(c *esspec.Cluster) {
+			c.Spec.NodeSets[0].Config = esspec.Settings{esspec.DiskWatermarkSetting: "99 percent"}
+			c.Spec.Monitoring = esspec.Monitoring{Enabled: true, CredentialsSecret: "mon"}
 		}, nil},
 		{"bad toleration", func(c *esspec.Cluster) {
 			c.Spec.NodeSets[1].Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: "Exists", Value: "es"}}

@@ -77,6 +77,10 @@ func TestObjectOrder(t *testing.T) {
 		if c.Spec.Kibana.Count > 1 {
 			tail = append(tail, "PodDisruptionBudget/"+render.KibanaName(c.Metadata.Name))
 		}
+		if c.Spec.Monitoring.Enabled {
+			tail = append(tail, "Deployment/"+render.ExporterName(c.Metadata.Name), "Service/"+render.ExporterName(c.Metadata.Name),
+				"ServiceMonitor/"+render.MonitoringName(c.Metadata.Name), "PrometheusRule/"+render.MonitoringName(c.Metadata.Name))
+		}
 		if c.Spec.NetworkPolicy {
 			tail = append(tail, "NetworkPolicy/"+render.NetworkPolicyName(c.Metadata.Name))
 		}
@@ -115,6 +119,9 @@ func TestObjectOrder(t *testing.T) {
 		groups := n * max(1, len(c.Spec.Topology.Racks))
 		services := len(m.services)
 		if c.Spec.Kibana.Count > 0 {
+			services--
+		}
+		if c.Spec.Monitoring.Enabled {
 			services--
 		}
 		if len(m.configMaps) != groups || len(m.pdbs) != pdbs || len(m.statefulSets) != groups || services != groups+2 {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/utils/ptr"
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/topology"
@@ -31,32 +33,37 @@ func Describe(w io.Writer, spec *esspec.Cluster) error {
 		return err
 	}
 	var sets []*appsv1.StatefulSet
+	var deployments []*appsv1.Deployment
 	var services []*corev1.Service
 	var budgets []*policyv1.PodDisruptionBudget
 	for _, o := range objs {
 		switch o := o.(type) {
 		case *appsv1.StatefulSet:
 			sets = append(sets, o)
+		case *appsv1.Deployment:
+			deployments = append(deployments, o)
 		case *corev1.Service:
 			services = append(services, o)
 		case *policyv1.PodDisruptionBudget:
 			budgets = append(budgets, o)
 		}
 	}
-	d := describer{c: c, sets: sets}
+	d := describer{c: c, sets: sets, deployments: deployments}
 	var b strings.Builder
 	d.header(&b)
 	d.groups(&b)
 	d.matrix(&b)
 	d.services(&b, services)
 	d.disruptions(&b, budgets)
+	d.monitoring(&b)
 	_, err = io.WriteString(w, b.String())
 	return err
 }
 
 type describer struct {
-	c    *esspec.Resolved
-	sets []*appsv1.StatefulSet
+	c           *esspec.Resolved
+	sets        []*appsv1.StatefulSet
+	deployments []*appsv1.Deployment
 }
 
 func (d *describer) header(b *strings.Builder) {
@@ -222,7 +229,8 @@ func (d *describer) services(b *strings.Builder, services []*corev1.Service) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tPORTS\tSELECTS")
 	for _, svc := range services {
-		kind := string(svc.Spec.Type)
+		// The API server's default type.
+		kind := cmp.Or(string(svc.Spec.Type), string(corev1.ServiceTypeClusterIP))
 		if svc.Spec.ClusterIP == corev1.ClusterIPNone {
 			kind = "headless"
 		}
@@ -255,13 +263,52 @@ func (d *describer) selects(sel labels.Selector) string {
 	}
 	switch {
 	case len(matched) == 0:
-		return "no pods"
+		return d.deploymentPods(sel)
 	case len(withPods) == 0:
 		return "0 pods of " + strings.Join(matched, ", ")
 	case pods == 1:
 		return "1 pod of " + withPods[0]
 	}
 	return fmt.Sprintf("%d pods of %s", pods, strings.Join(withPods, ", "))
+}
+
+// deploymentPods says which pods of Kibana or the exporter a selector
+// matches.
+func (d *describer) deploymentPods(sel labels.Selector) string {
+	var names []string
+	var pods int32
+	for _, dep := range d.deployments {
+		if sel.Matches(labels.Set(dep.Spec.Template.Labels)) {
+			names = append(names, dep.Name)
+			pods += ptr.Deref(dep.Spec.Replicas, 1)
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return "no pods"
+	case pods == 1:
+		return "1 pod of Deployment " + names[0]
+	}
+	return fmt.Sprintf("%d pods of Deployment %s", pods, strings.Join(names, ", "))
+}
+
+// monitoring says what the exporter's alerts watch, with the counts and
+// thresholds they were rendered with.
+func (d *describer) monitoring(b *strings.Builder) {
+	m := d.c.Spec.Monitoring
+	if !m.Enabled {
+		return
+	}
+	name := d.c.Metadata.Name
+	a := m.Alerts
+	fmt.Fprintf(b, "\nMonitoring\n- Deployment %s (elasticsearch_exporter) is scraped every %s through ServiceMonitor %s.\n",
+		ExporterName(name), m.Interval, MonitoringName(name))
+	var total int32
+	for _, sts := range d.sets {
+		total += *sts.Spec.Replicas
+	}
+	fmt.Fprintf(b, "- PrometheusRule %s alerts: red for %s; yellow for %s; fewer than %d nodes (and per role) for %s; unassigned shards for %s; heap above %d%%; disk past %s.\n",
+		MonitoringName(name), a.RedFor, a.YellowFor, total, a.NodesMissingFor, a.UnassignedShardsFor, a.HeapPercent, a.DiskWatermark)
 }
 
 // disruptions lists the PodDisruptionBudgets with the pods they hold,

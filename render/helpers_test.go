@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,8 @@ type manifest struct {
 	deployments     []appsv1.Deployment
 	networkPolicies []networkingv1.NetworkPolicy
 	certificates    []render.Certificate
+	serviceMonitors []monitoringv1.ServiceMonitor
+	prometheusRules []monitoringv1.PrometheusRule
 }
 
 // decodeManifest decodes every document strictly: an unknown or duplicate
@@ -127,6 +130,10 @@ func decodeDocs(t testing.TB, stream []byte, roundTrip bool) manifest {
 			obj = &networkingv1.NetworkPolicy{}
 		case "cert-manager.io/v1/Certificate":
 			obj = &render.Certificate{}
+		case "monitoring.coreos.com/v1/ServiceMonitor":
+			obj = &monitoringv1.ServiceMonitor{}
+		case "monitoring.coreos.com/v1/PrometheusRule":
+			obj = &monitoringv1.PrometheusRule{}
 		default:
 			t.Fatalf("document %d: unexpected kind %s %s", i, tm.APIVersion, tm.Kind)
 		}
@@ -157,6 +164,12 @@ func decodeDocs(t testing.TB, stream []byte, roundTrip bool) manifest {
 		case *appsv1.StatefulSet:
 			m.statefulSets = append(m.statefulSets, *o)
 			m.order = append(m.order, "StatefulSet/"+o.Name)
+		case *monitoringv1.ServiceMonitor:
+			m.serviceMonitors = append(m.serviceMonitors, *o)
+			m.order = append(m.order, "ServiceMonitor/"+o.Name)
+		case *monitoringv1.PrometheusRule:
+			m.prometheusRules = append(m.prometheusRules, *o)
+			m.order = append(m.order, "PrometheusRule/"+o.Name)
 		case *appsv1.Deployment:
 			m.deployments = append(m.deployments, *o)
 			m.order = append(m.order, "Deployment/"+o.Name)

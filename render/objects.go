@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -31,6 +32,10 @@ func NewObject(apiVersion, kind string) Object {
 		return &networkingv1.NetworkPolicy{}
 	case "cert-manager.io/v1/Certificate":
 		return &Certificate{}
+	case "monitoring.coreos.com/v1/ServiceMonitor":
+		return &monitoringv1.ServiceMonitor{}
+	case "monitoring.coreos.com/v1/PrometheusRule":
+		return &monitoringv1.PrometheusRule{}
 	}
 	return nil
 }

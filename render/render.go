@@ -4,8 +4,9 @@
 // The objects come in DESIGN.md's order: ConfigMaps, Services,
 // PodDisruptionBudgets, then StatefulSets (master-eligible first), each
 // kind sorted by name; then Kibana's Deployment, Service and (with more
-// than one Kibana) PodDisruptionBudget; then the NetworkPolicy and
-// cert-manager Certificates.
+// than one Kibana) PodDisruptionBudget; then the exporter's Deployment and
+// Service, the ServiceMonitor and the PrometheusRule; then the
+// NetworkPolicy and cert-manager Certificates.
 package render
 
 import (
@@ -93,9 +94,10 @@ func RenderResolved(c *esspec.Resolved) (Objects, error) {
 			out = append(out, o.obj)
 		}
 	}
-	// Then Kibana (Deployment, Service, PodDisruptionBudget), then the
-	// optional objects.
+	// Then Kibana (Deployment, Service, PodDisruptionBudget), monitoring,
+	// then the optional objects.
 	out = append(out, kibana(c)...)
+	out = append(out, monitoring(c, groups)...)
 	out = append(out, networkPolicy(c)...)
 	out = append(out, certificates(c, groups)...)
 	return applyPatches(c, out)

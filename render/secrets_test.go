@@ -9,7 +9,7 @@ import (
 
 // secretLeak matches what must never be in a render: a Secret object, PEM
 // key or certificate material, and credentials given as plain values.
-var secretLeak = regexp.MustCompile(`(?mi)^kind: Secret$|-----BEGIN |^\s*-?\s*name: (ELASTIC_PASSWORD|ELASTICSEARCH_PASSWORD|ELASTICSEARCH_SERVICEACCOUNTTOKEN|KEYSTORE_PASSWORD)\n\s*value:|bootstrap\.password:|xpack\.security\.authc\..*password`)
+var secretLeak = regexp.MustCompile(`(?mi)^kind: Secret$|-----BEGIN |^\s*-?\s*name: (ELASTIC_PASSWORD|ELASTICSEARCH_PASSWORD|ELASTICSEARCH_SERVICEACCOUNTTOKEN|KEYSTORE_PASSWORD|ES_PASSWORD|ES_API_KEY)\n\s*value:|bootstrap\.password:|xpack\.security\.authc\..*password|://[^/\s:@]+:[^/\s@]+@`)
 
 // assertNoSecrets fails when a render carries key material or a password:
 // esgen references Secrets and never writes one.
@@ -32,6 +32,8 @@ func TestSecretLeakDetector(t *testing.T) {
 		"apiVersion: v1\nkind: Secret\n",
 		"data:\n  tls.key: |\n    -----BEGIN PRIVATE KEY-----\n",
 		"        - name: ELASTIC_PASSWORD\n          value: hunter2\n",
+		"        - name: ES_PASSWORD\n          value: hunter2\n",
+		"        - --es.uri=https://monitor:hunter2@logs-es-http:9200\n",
 	} {
 		if !secretLeak.MatchString(leak) {
 			t.Errorf("not caught: %q", leak)

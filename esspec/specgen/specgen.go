@@ -532,8 +532,9 @@ func (g *gen) security() {
 // mirror or by URL, and a nodeSet's own), keystore secure settings (5.3+,
 // which has the keystore), Kibana (Kibana 4.x for 2.x; logging in with a
 // service account token from 8.0 and with kibana_system's password
-// before, when security is on; sometimes from an image of its own), the
-// NetworkPolicy and mesh exclusion of transport.
+// before, when security is on; sometimes from an image of its own),
+// monitoring (5.0+, logging in when security is on), the NetworkPolicy
+// and mesh exclusion of transport.
 func (g *gen) extras() {
 	s := &g.c.Spec
 	if g.chance(0.2) {
@@ -564,6 +565,19 @@ func (g *gen) extras() {
 			} else {
 				k.PasswordSecret = "kibana-password"
 			}
+		}
+	}
+	if g.version.Major >= 5 && g.chance(0.2) {
+		m := &s.Monitoring
+		m.Enabled = true
+		if sec := s.Security.Enabled; (sec != nil && *sec) || (sec == nil && g.version.SecurityByDefault()) {
+			m.CredentialsSecret = "es-monitoring"
+		}
+		if g.chance(0.3) {
+			m.Labels = map[string]string{"release": "kube-prometheus-stack"}
+		}
+		if g.chance(0.2) {
+			m.Alerts.YellowFor, m.Alerts.HeapPercent, m.Alerts.DiskWatermark = "1h", 85, pick(g, "85%", "0.95", "50gb")
 		}
 	}
 	s.NetworkPolicy = g.chance(0.25)

@@ -160,6 +160,7 @@ func features(c *esspec.Cluster) []string {
 		{"kibana", s.Kibana.Count > 0}, {"kibana with security", s.Kibana.Count > 0 && *s.Security.Enabled},
 		{"kibana 4.x", s.Kibana.Count > 0 && v.KibanaVersion().Major == 4}, {"kibana budget", s.Kibana.Count > 1},
 		{"networkPolicy", s.NetworkPolicy}, {"meshExclude", s.Transport.MeshExclude},
+		{"monitoring", s.Monitoring.Enabled}, {"monitoring with security", s.Monitoring.Enabled && *s.Security.Enabled},
 	} {
 		if extra.on {
 			f = append(f, extra.name)
