@@ -38,7 +38,8 @@ golden:
 	$(GO) test ./render -run 'TestGolden$$' -count=1 -update
 	git diff --stat -- golden/ 2>/dev/null || true
 
-# Rewrite schema/esgen.schema.json from the esspec types.
+# Rewrite schema/esgen.schema.json and schema/esgen.crd.yaml (the
+# ElasticsearchCluster CustomResourceDefinition) from the esspec types.
 schema:
 	$(GO) run ./schema/gen
 

@@ -390,7 +390,8 @@ type Kibana struct {
 type Monitoring struct {
 	// Enabled renders the exporter, the ServiceMonitor and the PrometheusRule.
 	Enabled bool `json:"enabled,omitempty"`
-	// Image of the exporter; default ExporterImage. An air-gapped
+	// Image of the exporter; default
+	// quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0 (ExporterImage). An air-gapped
 	// platform names its copy on its mirror.
 	Image string `json:"image,omitempty"`
 	// CredentialsSecret names an existing Secret with keys "username" and

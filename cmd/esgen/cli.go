@@ -50,6 +50,8 @@ Usage:
                                     the pods whose template is out of date, one at a
                                     time, waiting for the cluster to recover
   esgen schema                      print the spec's JSON Schema
+  esgen crd                         print the CustomResourceDefinition of
+                                    ElasticsearchCluster, to store specs as objects
   esgen version                     print esgen's version
 
 Exit status: 0 ok, 1 invalid input, 2 usage error.
@@ -83,6 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"diff":     cmdDiff,
 		"rollout":  cmdRollout,
 		"schema":   cmdSchema,
+		"crd":      cmdCRD,
 		"version":  cmdVersion,
 	}
 	name, rest := args[0], args[1:]

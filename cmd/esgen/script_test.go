@@ -38,6 +38,7 @@ func TestScript(t *testing.T) {
 //	$EXAMPLES  the repository's examples/ directory
 //	$GOLDEN    the repository's golden/ directory (each example rendered)
 //	$SCHEMA    the committed schema/esgen.schema.json
+//	$CRD       the committed schema/esgen.crd.yaml
 func scriptParams(t *testing.T, dir string) testscript.Params {
 	t.Helper()
 	vars := map[string]string{}
@@ -45,6 +46,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		"EXAMPLES": "../../examples",
 		"GOLDEN":   "../../golden",
 		"SCHEMA":   "../../schema/esgen.schema.json",
+		"CRD":      "../../schema/esgen.crd.yaml",
 	} {
 		abs, err := filepath.Abs(rel)
 		if err != nil {

@@ -1,5 +1,5 @@
-// Command gen writes schema/esgen.schema.json from the esspec types. Run
-// it from the repository root: make schema.
+// Command gen writes schema/esgen.schema.json and schema/esgen.crd.yaml
+// from the esspec types. Run it from the repository root: make schema.
 package main
 
 import (
@@ -10,13 +10,20 @@ import (
 )
 
 func main() {
-	out, err := schema.Generate()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "schema:", err)
-		os.Exit(1)
-	}
-	if err := os.WriteFile("schema/esgen.schema.json", out, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "schema:", err)
-		os.Exit(1)
+	for _, f := range []struct {
+		path     string
+		generate func() ([]byte, error)
+	}{
+		{"schema/esgen.schema.json", schema.Generate},
+		{"schema/esgen.crd.yaml", schema.GenerateCRD},
+	} {
+		out, err := f.generate()
+		if err == nil {
+			err = os.WriteFile(f.path, out, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "schema:", err)
+			os.Exit(1)
+		}
 	}
 }
