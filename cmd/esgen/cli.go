@@ -50,6 +50,9 @@ Usage:
                                     the pods whose template is out of date, one at a
                                     time, waiting for the cluster to recover
   esgen schema                      print the spec's JSON Schema
+  esgen fn                          run as a KRM function (kustomize, kpt, Argo CD):
+                                    a ResourceList on stdin, ElasticsearchCluster
+                                    items replaced by their rendered objects
   esgen version                     print esgen's version
 
 Exit status: 0 ok, 1 invalid input, 2 usage error.
@@ -83,6 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"diff":     cmdDiff,
 		"rollout":  cmdRollout,
 		"schema":   cmdSchema,
+		"fn":       cmdFn,
 		"version":  cmdVersion,
 	}
 	name, rest := args[0], args[1:]
