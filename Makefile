@@ -1,13 +1,23 @@
 # esgen: `make test` is the test command CI runs (.ci/run).
 GO ?= go
 FUZZTIME ?= 30s
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all build test vet fmt-check golden schema bench fuzz clean conformance drill
+.PHONY: all build install test vet fmt-check golden schema bench fuzz clean conformance drill
 
 all: build
 
 build:
 	$(GO) build -o bin/esgen ./cmd/esgen
+
+# Install bin/esgen, and kubectl-esgen beside it: kubectl runs a
+# kubectl-NAME on PATH as `kubectl NAME`, so `kubectl esgen render spec.yaml`
+# works. DESTDIR is for packagers.
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 bin/esgen $(DESTDIR)$(BINDIR)/esgen
+	ln -sf esgen $(DESTDIR)$(BINDIR)/kubectl-esgen
 
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
@@ -50,6 +60,7 @@ fuzz:
 	$(GO) test ./esspec -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzProperties$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./krm -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:
 	rm -rf bin

@@ -52,6 +52,9 @@ Usage:
   esgen schema                      print the spec's JSON Schema
   esgen crd                         print the CustomResourceDefinition of
                                     ElasticsearchCluster, to store specs as objects
+  esgen fn                          run as a KRM function (kustomize, kpt, Argo CD):
+                                    a ResourceList on stdin, ElasticsearchCluster
+                                    items replaced by their rendered objects
   esgen version                     print esgen's version
 
 Exit status: 0 ok, 1 invalid input, 2 usage error.
@@ -86,6 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"rollout":  cmdRollout,
 		"schema":   cmdSchema,
 		"crd":      cmdCRD,
+		"fn":       cmdFn,
 		"version":  cmdVersion,
 	}
 	name, rest := args[0], args[1:]

@@ -13,6 +13,7 @@
 //	esgen rollout SPEC           the runbook that restarts stale pods one at a time
 //	esgen schema                 print the spec's JSON Schema
 //	esgen crd                    print the CustomResourceDefinition of ElasticsearchCluster
+//	esgen fn                     run as a KRM function: a ResourceList on stdin, specs rendered
 //	esgen version                print esgen's version
 //
 // Exit status: 0 ok, 1 invalid input (a failing check, an unsafe diff),
