@@ -2,36 +2,16 @@ package krm
 
 import (
 	"slices"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/esgen/esgen/esspec"
 )
 
-// toolPrefixes are the annotation prefixes of what kustomize, kpt and the
-// function framework put on resources they pass around: the function a
-// generator names, local-config, the file, index and id of each item,
-// kustomize's resource ids and build metadata.
-var toolPrefixes = []string{
-	"config.kubernetes.io/",
-	"internal.config.kubernetes.io/",
-	"alpha.config.kubernetes.io/",
-	"kustomize.config.k8s.io/",
-	"config.k8s.io/",
-}
-
-// lastApplied is kubectl apply's copy of what it applied, found on a spec
-// read back from a cluster.
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
-
 // IsToolAnnotation reports whether an annotation on a spec belongs to the
-// tools that handed it over rather than to the user. esgen copies a
-// spec's metadata.annotations onto every rendered object, and these must
-// not follow: config.kubernetes.io/local-config would make kustomize drop
-// every object, and a path or index would make kpt write them all into
-// the spec's file.
-func IsToolAnnotation(key string) bool {
-	return key == lastApplied || slices.ContainsFunc(toolPrefixes, func(p string) bool { return strings.HasPrefix(key, p) })
-}
+// tools that handed it over rather than to the user: see
+// esspec.IsToolAnnotation, which render also honours.
+func IsToolAnnotation(key string) bool { return esspec.IsToolAnnotation(key) }
 
 // specYAML returns a spec resource as the YAML esgen loads, without the
 // tools' annotations. The resource itself is not changed: on an error the

@@ -72,16 +72,24 @@ func podLabels(c *esspec.Resolved, g *topology.Group) map[string]string {
 	return l
 }
 
-// annotations returns the spec's metadata.annotations merged with extra,
+// annotations returns the spec's metadata.annotations but the tools'
+// (esspec.IsToolAnnotation), merged with extra,
 // or nil when there are none.
 func annotations(c *esspec.Resolved, extra map[string]string) map[string]string {
 	if len(c.Metadata.Annotations) == 0 && len(extra) == 0 {
 		return nil
 	}
-	a := maps.Clone(c.Metadata.Annotations)
-	if a == nil {
-		a = map[string]string{}
+	a := map[string]string{}
+	for k, v := range c.Metadata.Annotations {
+		// A generator file's function, a kpt path: they describe the
+		// spec document, not the objects.
+		if !esspec.IsToolAnnotation(k) {
+			a[k] = v
+		}
 	}
 	maps.Copy(a, extra)
+	if len(a) == 0 {
+		return nil
+	}
 	return a
 }

@@ -243,3 +243,33 @@ func TestPodKeepsItsConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestToolAnnotationsStayOnTheSpec: a generator file's function and the
+// other annotations kustomize, kpt and kubectl put on a spec describe the
+// document, not the cluster: no object carries them, the user's do.
+func TestToolAnnotationsStayOnTheSpec(t *testing.T) {
+	_, m, out := renderSpec(t, `apiVersion: esgen.dev/v1alpha1
+kind: ElasticsearchCluster
+metadata:
+  name: logs
+  annotations:
+    team: search
+    config.kubernetes.io/function: |
+      exec: {path: esgen, args: [fn]}
+    internal.config.kubernetes.io/path: cluster.yaml
+    kubectl.kubernetes.io/last-applied-configuration: "{}"
+spec:
+  version: 8.19.20
+  security: {enabled: false}
+  nodeSets:
+  - {name: a, count: 3, resources: {memory: 2Gi}, storage: {size: 10Gi}}
+`)
+	if strings.Contains(out, "config.kubernetes.io") || strings.Contains(out, "last-applied") {
+		t.Errorf("a tool's annotation reached the objects:\n%s", out)
+	}
+	for _, sts := range m.statefulSets {
+		if sts.Annotations["team"] != "search" {
+			t.Errorf("%s lost the user's annotation: %v", sts.Name, sts.Annotations)
+		}
+	}
+}
