@@ -201,14 +201,15 @@ func nodesMissing(a alerting, groups []topology.Group, wait string) []monitoring
 	}
 	rules := []monitoringv1.Rule{rule("all",
 		fmt.Sprintf("max by (namespace) (%s) < %d", a.metric("elasticsearch_cluster_health_number_of_nodes"), total), total)}
-	if data > 0 {
+	// A role every node has would repeat the cluster-wide rule: one
+	// missing node, two pages.
+	if data > 0 && data < total {
 		rules = append(rules, rule("data",
 			fmt.Sprintf("max by (namespace) (%s) < %d", a.metric("elasticsearch_cluster_health_number_of_data_nodes"), data), data))
 	}
 	for _, r := range append([]esspec.Role{esspec.RoleMaster}, tierRoles...) {
 		want := byRole[r]
-		if want == 0 || (r == esspec.RoleMaster && want == total) {
-			// Every node is a master: the cluster-wide rule says it.
+		if want == 0 || want == total {
 			continue
 		}
 		// A role no node reports leaves no series to count: the or

@@ -99,6 +99,28 @@ func TestMonitoringAlertsKnowTheLayout(t *testing.T) {
 	}
 }
 
+// TestMonitoringOneAlertPerMissingNode: where every node has a role, the
+// cluster-wide count says it; a per-role rule would page twice for one
+// missing node.
+func TestMonitoringOneAlertPerMissingNode(t *testing.T) {
+	_, m, _ := renderSpec(t, head+`spec:
+  version: 8.19.20
+  security: {enabled: false}
+  monitoring: {enabled: true}
+  nodeSets:
+  - {name: default, count: 3, roles: [master, data_hot, data_content], resources: {memory: 4Gi}, storage: {size: 10Gi}}
+`)
+	var roles []string
+	for _, r := range m.prometheusRules[0].Spec.Groups[0].Rules {
+		if r.Alert == "ElasticsearchNodesMissing" {
+			roles = append(roles, r.Labels["role"])
+		}
+	}
+	if !slices.Equal(roles, []string{"all"}) {
+		t.Errorf("ElasticsearchNodesMissing for roles %v, want [all]", roles)
+	}
+}
+
 func ptrString(d *monitoringv1.Duration) string {
 	if d == nil {
 		return ""
