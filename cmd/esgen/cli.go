@@ -324,27 +324,38 @@ func displayName(path string) string {
 	return path
 }
 
-func cmdSchema(e *env, args []string) error {
-	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
-	positional, err := parseArgs(fs, args)
+// noArgs parses the flags of a command that takes no argument; hint,
+// when set, says what it reads instead.
+func noArgs(name string, args []string, hint string) error {
+	positional, err := parseArgs(flag.NewFlagSet(name, flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
 	if len(positional) > 0 {
-		return &usageError{"schema takes no arguments"}
+		msg := name + " takes no arguments"
+		if hint != "" {
+			msg += ": " + hint
+		}
+		return &usageError{msg}
 	}
-	_, err = io.Copy(e.stdout, bytes.NewReader(schema.JSON))
+	return nil
+}
+
+// printEmbedded is a command that takes no argument and prints a file
+// embedded in the binary.
+func (e *env) printEmbedded(name string, args []string, data []byte) error {
+	if err := noArgs(name, args, ""); err != nil {
+		return err
+	}
+	_, err := io.Copy(e.stdout, bytes.NewReader(data))
 	return err
 }
 
+func cmdSchema(e *env, args []string) error { return e.printEmbedded("schema", args, schema.JSON) }
+
 func cmdVersion(e *env, args []string) error {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	positional, err := parseArgs(fs, args)
-	if err != nil {
+	if err := noArgs("version", args, ""); err != nil {
 		return err
-	}
-	if len(positional) > 0 {
-		return &usageError{"version takes no arguments"}
 	}
 	fmt.Fprintf(e.stdout, "esgen %s\n", buildVersion())
 	return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -31,12 +30,8 @@ const resourceListKind = "ResourceList"
 // says that they hold an error. stderr gets them too, one line each, as
 // kustomize shows a function's stderr and not its results.
 func cmdFn(e *env, args []string) error {
-	positional, err := parseArgs(flag.NewFlagSet("fn", flag.ContinueOnError), args)
-	if err != nil {
+	if err := noArgs("fn", args, "it reads a ResourceList on stdin"); err != nil {
 		return err
-	}
-	if len(positional) > 0 {
-		return &usageError{"fn takes no arguments: it reads a ResourceList on stdin"}
 	}
 	input, err := io.ReadAll(io.LimitReader(e.stdin, maxResourceListBytes+1))
 	if err != nil {
