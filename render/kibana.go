@@ -77,15 +77,8 @@ func kibana(c *esspec.Resolved) []Object {
 			SecurityContext: containerContext,
 		}},
 	}
-	if _, http, ok := bootstrap.CertSources(c); ok {
-		// Kibana needs the CA only, never the key.
-		pod.Volumes = []corev1.Volume{{Name: volumeCerts, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-			SecretName:  http.Secret,
-			Items:       []corev1.KeyToPath{{Key: bootstrap.TLSCAFile, Path: bootstrap.TLSCAFile}},
-			DefaultMode: new(int32(0o440)),
-		}}}}
-		pod.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: volumeCerts, MountPath: kibanaCertDir, ReadOnly: true}}
-	}
+	// Kibana's group (fsGroup) reads the CA.
+	mountHTTPCA(c, &pod, kibanaCertDir, 0o440)
 	deployment := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: objectMeta(c, KibanaName(name), kibanaLabels(c), nil),
@@ -204,6 +197,23 @@ func kibanaEnv(c *esspec.Resolved, v esspec.Version) []corev1.EnvVar {
 	}
 	// The readiness probe asks /api/status without credentials.
 	return append(env, corev1.EnvVar{Name: "STATUS_ALLOWANONYMOUS", Value: "true"})
+}
+
+// mountHTTPCA mounts the CA of the cluster's HTTP certificate, and only
+// the CA, never the key, into the pod's first container at dir, when the
+// nodes serve TLS. It reports whether they do.
+func mountHTTPCA(c *esspec.Resolved, pod *corev1.PodSpec, dir string, mode int32) bool {
+	_, http, ok := bootstrap.CertSources(c)
+	if !ok {
+		return false
+	}
+	pod.Volumes = []corev1.Volume{{Name: volumeCerts, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+		SecretName:  http.Secret,
+		Items:       []corev1.KeyToPath{{Key: bootstrap.TLSCAFile, Path: bootstrap.TLSCAFile}},
+		DefaultMode: new(mode),
+	}}}}
+	pod.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: volumeCerts, MountPath: dir, ReadOnly: true}}
+	return true
 }
 
 func secretEnv(name, secret, key string) corev1.EnvVar {

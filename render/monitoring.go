@@ -151,15 +151,8 @@ func exporterPod(c *esspec.Resolved) corev1.PodSpec {
 			},
 		}},
 	}
-	if _, http, ok := bootstrap.CertSources(c); ok {
-		// The exporter verifies the HTTP certificate with the CA only,
-		// never the key.
-		pod.Volumes = []corev1.Volume{{Name: volumeCerts, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-			SecretName:  http.Secret,
-			Items:       []corev1.KeyToPath{{Key: bootstrap.TLSCAFile, Path: bootstrap.TLSCAFile}},
-			DefaultMode: new(int32(0o444)),
-		}}}}
-		pod.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: volumeCerts, MountPath: exporterCertDir, ReadOnly: true}}
+	// The exporter runs without an fsGroup: the CA is readable by all.
+	if mountHTTPCA(c, &pod, exporterCertDir, 0o444) {
 		pod.Containers[0].Args = append(pod.Containers[0].Args, "--es.ca="+exporterCertDir+"/"+bootstrap.TLSCAFile)
 	}
 	return pod
