@@ -10,20 +10,21 @@ import (
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/schema"
+	"github.com/esgen/esgen/schema/generate"
 )
 
 // TestCRDIsCurrent fails when the esspec types changed and
 // schema/esgen.crd.yaml was not regenerated (make schema).
 func TestCRDIsCurrent(t *testing.T) {
 	t.Chdir("..") // GenerateCRD reads the esspec sources for descriptions.
-	got, err := schema.GenerateCRD()
+	got, err := generate.GenerateCRD()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, schema.CRD) {
 		t.Fatal("schema/esgen.crd.yaml is stale: run make schema and commit it")
 	}
-	again, err := schema.GenerateCRD()
+	again, err := generate.GenerateCRD()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/schema"
+	"github.com/esgen/esgen/schema/generate"
 )
 
 // TestSchemaIsCurrent fails when the esspec types changed and
 // schema/esgen.schema.json was not regenerated (make schema).
 func TestSchemaIsCurrent(t *testing.T) {
 	t.Chdir("..") // Generate reads the esspec sources for descriptions.
-	got, err := schema.Generate()
+	got, err := generate.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func TestSchemaIsJSON(t *testing.T) {
 	if err := json.Unmarshal(schema.JSON, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s["$id"] != schema.ID {
-		t.Errorf("$id = %v, want %s", s["$id"], schema.ID)
+	if s["$id"] != generate.ID {
+		t.Errorf("$id = %v, want %s", s["$id"], generate.ID)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/esgen/esgen/schema"
+	"github.com/esgen/esgen/schema/generate"
 )
 
 func main() {
@@ -14,8 +14,8 @@ func main() {
 		path     string
 		generate func() ([]byte, error)
 	}{
-		{"schema/esgen.schema.json", schema.Generate},
-		{"schema/esgen.crd.yaml", schema.GenerateCRD},
+		{"schema/esgen.schema.json", generate.Generate},
+		{"schema/esgen.crd.yaml", generate.GenerateCRD},
 	} {
 		out, err := f.generate()
 		if err == nil {

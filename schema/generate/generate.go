@@ -1,4 +1,9 @@
-package schema
+// Package generate writes the spec's JSON Schema and the
+// ElasticsearchCluster CustomResourceDefinition from the esspec types
+// (make schema). It is apart from package schema, which only embeds the
+// results, so that the esgen command does not link the JSON Schema
+// reflector.
+package generate
 
 import (
 	"encoding/json"
