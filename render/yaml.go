@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 
@@ -43,21 +44,20 @@ func (objs Objects) WriteYAML(w io.Writer) error {
 
 // MarshalObject writes one object as a clean YAML document.
 func MarshalObject(obj Object) ([]byte, error) {
-	raw, err := json.Marshal(obj)
+	v, err := toTree(reflect.ValueOf(obj))
 	if err != nil {
 		return nil, fmt.Errorf("render: %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree map[string]any
-	if err := dec.Decode(&tree); err != nil {
-		return nil, err
+	tree, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("render: %s %s: not an object", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName())
 	}
 	// Status is the cluster's to write.
 	delete(tree, "status")
 	prune(tree)
-	// The tree is already JSON-shaped: encode it with the YAML library
-	// sigs.k8s.io/yaml uses underneath, without its second JSON round.
+	// The tree is JSON-shaped: encode it with the YAML library
+	// sigs.k8s.io/yaml uses underneath, as sigs.k8s.io/yaml would after
+	// its JSON round.
 	return yamlv2.Marshal(tree)
 }
 
