@@ -68,6 +68,7 @@ fuzz:
 	$(GO) test ./esspec -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzProperties$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./render -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./krm -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:

@@ -55,9 +55,11 @@ func MarshalObject(obj Object) ([]byte, error) {
 	// Status is the cluster's to write.
 	delete(tree, "status")
 	prune(tree)
-	// The tree is JSON-shaped: encode it with the YAML library
-	// sigs.k8s.io/yaml uses underneath, as sigs.k8s.io/yaml would after
-	// its JSON round.
+	// The tree is JSON-shaped: write it as the YAML library under
+	// sigs.k8s.io/yaml does after its JSON round.
+	if out, ok := emitYAML(tree); ok {
+		return out, nil
+	}
 	return yamlv2.Marshal(tree)
 }
 

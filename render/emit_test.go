@@ -1,0 +1,81 @@
+package render
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	yamlv2 "go.yaml.in/yaml/v2"
+)
+
+// assertEmitsAsYAMLv2 checks emitYAML against yaml.v2's Marshal, which
+// it must match byte for byte.
+func assertEmitsAsYAMLv2(t *testing.T, tree any) {
+	t.Helper()
+	want, err := yamlv2.Marshal(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := emitYAML(tree)
+	if !ok {
+		if _, isMap := tree.(map[string]any); isMap && emittable(tree) {
+			t.Fatalf("emitYAML refused an emittable tree %#v", tree)
+		}
+		return
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("emitYAML differs from yaml.v2 for %#v\n--- yaml.v2:\n%s\n--- emitYAML:\n%s", tree, want, got)
+	}
+}
+
+// trickyStrings are scalars whose style, quoting, escaping or line
+// folding yaml.v2 decides character by character.
+var trickyStrings = []string{
+	"", " ", "a", "a b", " a", "a ", "a  b", "-", "- a", "-a", "--", "---", "--- a", "...", "?", "? a", "?a", ":", ": a", "a:", "a: b", "a:b",
+	"#", "#a", "a#b", "a #b", "a# b", ",", "a,b", "[a]", "{a}", "a[b]", "&a", "*a", "!a", "|", ">", "'", "'a'", `"`, `a"b`, "%a", "@a", "`a",
+	"a\\b", "\\", "yes", "Yes", "no", "on", "off", "y", "n", "true", "False", "null", "Null", "~", "<<", ".", ".5", "5.", ".inf", "-.Inf", ".nan",
+	"0", "00", "007", "0x1F", "0o17", "0b101", "-0b101", "1_000", "1e3", "1E+3", "-1.5e-3", "+1", "+", "-1", "1.2.3", "1:20", "1:20:30.5", "-1:2",
+	"190:20:30", "1:60", "12:345", "2026-12-02", "2026-12-02T14:00:00Z", "2026-1-2 3:4:5", "2026-13-45", "1234-", "Infinity", "NaN", "0x", "_1",
+	"é", "naïve café", "日本語", "a\u00a0b", "\u00a0", "a\u0085b", "a\u2028b", "\u2029", "\ufeffa", "a\ufeff", "\ufffe", "\uffff", "😀", "a😀b",
+	"\x00", "a\x01b", "\x7f", "a\tb", "\t", "a\t", "\ta", "a\rb", "a\r", "a\r\nb",
+	"a\n", "a\nb", "a\n\n", "\n", "\n\n", "\na", " \na", "a \nb", "a\n b", "a\n\nb\n", "\n a", "a\n ", "é\n", "a\u2028\n",
+	"#!/bin/sh\nset -eu\necho \"$HOME\" # comment\n", "  indented\nlines\n", "tab\tin\nblock\n", "trailing space \nline\n",
+	strings.Repeat("word ", 30), strings.Repeat("x", 100), strings.Repeat("x", 100) + " y", "a " + strings.Repeat("x", 100),
+	strings.Repeat("ab  ", 30), strings.Repeat("é ", 60), strings.Repeat("\"q\" ", 30), strings.Repeat("it's ", 25) + ": x",
+	"sysctl -w vm.max_map_count=262144 && sysctl -w vm.swappiness=1 && sysctl -w net.ipv4.tcp_retries2=5",
+	strings.Repeat("a", 128), strings.Repeat("a", 129), strings.Repeat("é", 70), "- " + strings.Repeat("z ", 50),
+}
+
+// TestEmitMatchesYAMLv2 writes every tricky string as a value, a key, a
+// list item and at several depths, each compared with yaml.v2.
+func TestEmitMatchesYAMLv2(t *testing.T) {
+	for _, s := range trickyStrings {
+		assertEmitsAsYAMLv2(t, map[string]any{"k": s})
+		assertEmitsAsYAMLv2(t, map[string]any{s: "v"})
+		assertEmitsAsYAMLv2(t, map[string]any{s: map[string]any{"a": []any{s, map[string]any{s: s, "z": []any{}}}}})
+		assertEmitsAsYAMLv2(t, map[string]any{"list": []any{s, []any{s, s}, map[string]any{}}})
+		assertEmitsAsYAMLv2(t, map[string]any{strings.Repeat("deep", 10): map[string]any{strings.Repeat("er", 20): map[string]any{"value": s}}})
+	}
+	assertEmitsAsYAMLv2(t, map[string]any{
+		"n": nil, "t": true, "f": false, "i": int64(-42), "big": int64(math.MaxInt64), "fl": 2.5, "tiny": 1e-9, "huge": 1e300,
+		"inf": math.Inf(1), "ninf": math.Inf(-1), "nan": math.NaN(), "empty": map[string]any{}, "none": []any{},
+		"nested": []any{[]any{[]any{"a"}}, []any{}, map[string]any{"b": []any{map[string]any{"c": nil}}}},
+	})
+	// Keys in yaml.v2's order: letters first, digit runs by value.
+	assertEmitsAsYAMLv2(t, map[string]any{"a10": 1.0, "a2": 2.0, "a02": 3.0, "b": 4.0, "A": 5.0, "_": 6.0, "1": 7.0, "01": 8.0, "a": 9.0, "é": 10.0, "a-b": 11.0, "a.b": 12.0, "a0": 13.0, "a00": 14.0})
+}
+
+// FuzzEmit compares emitYAML with yaml.v2 on fuzzed strings as keys and
+// values (make fuzz runs it).
+func FuzzEmit(f *testing.F) {
+	for _, s := range trickyStrings {
+		f.Add(s, "v")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if !emittable(a) || !emittable(b) {
+			return
+		}
+		assertEmitsAsYAMLv2(t, map[string]any{a: b, "k": []any{a, map[string]any{b: a}}})
+	})
+}
