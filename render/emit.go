@@ -228,6 +228,9 @@ func analyze(s string) analysis {
 	if s == "" {
 		return analysis{blockPlain: true, singleQuoted: true}
 	}
+	if isWord(s) {
+		return analysis{blockPlain: true, singleQuoted: true, block: true}
+	}
 	var blockIndicators, lineBreaks, special bool
 	var leadingSpace, leadingBreak, trailingSpace, trailingBreak, breakSpace, spaceBreak bool
 	var previousSpace, previousBreak bool
@@ -297,6 +300,19 @@ func analyze(s string) analysis {
 		a.blockPlain, a.singleQuoted, a.block = false, false, false
 	}
 	return a
+}
+
+// isWord reports whether s is made of letters, digits and "._/" only
+// (most names, labels and values): no indicator, space, break or special
+// character, so every style allows it.
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/') {
+			return false
+		}
+	}
+	return !strings.HasPrefix(s, "...")
 }
 
 // charWidth is the length of the UTF-8 sequence that starts with b.

@@ -2,11 +2,15 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
 
 	yamlv2 "go.yaml.in/yaml/v2"
+
+	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/esspec/specgen"
 )
 
 // assertEmitsAsYAMLv2 checks emitYAML against yaml.v2's Marshal, which
@@ -78,4 +82,38 @@ func FuzzEmit(f *testing.F) {
 		}
 		assertEmitsAsYAMLv2(t, map[string]any{a: b, "k": []any{a, map[string]any{b: a}}})
 	})
+}
+
+// TestSettingsMatchYAMLv2 checks that elasticsearch.yml, written through
+// settingValue and emitYAML, is what yaml.v2 writes for the settings as
+// they are: esgen's own (Go strings, bools, ints, string lists), the
+// users' (JSON numbers, lists, maps) and generated specs' configs.
+func TestSettingsMatchYAMLv2(t *testing.T) {
+	type role string
+	cases := []esspec.Settings{
+		{"cluster.name": "logs", "node.roles": []string{"master", "data"}, "readiness.port": 9400, "xpack.security.enabled": true,
+			"bootstrap.memory_lock": false, "node.attr.rack": role("r1"), "empty": []string{}},
+		{"n": json.Number("3"), "f": json.Number("0.75"), "big": json.Number("12345678901234567890"), "l": []any{json.Number("1"), "a", true},
+			"m": map[string]any{"x": json.Number("2"), "y": []any{"z"}}, "i8": int8(-3), "u": uint(7), "f32": float32(0.1), "p": "${POD_IP}", "q": "0.0.0.0", "nil": []string(nil)},
+	}
+	for seed := range uint64(200) {
+		c := specgen.Generate(seed)
+		for _, ns := range c.Spec.NodeSets {
+			flat, _ := esspec.FlattenSettings(ns.Config)
+			cases = append(cases, flat)
+		}
+	}
+	for i, s := range cases {
+		got, err := marshalSettings(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := yamlv2.Marshal(map[string]any(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("settings %d: got\n%s\nyaml.v2 writes\n%s", i, got, want)
+		}
+	}
 }

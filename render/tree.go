@@ -50,17 +50,17 @@ func treeOf(v reflect.Value, depth int) (any, error) {
 	t := v.Type()
 	// The marshaler checks come first, in encoding/json's order; a
 	// pointer-receiver method counts when the value is addressable.
-	if t.Kind() != reflect.Pointer && v.CanAddr() && reflect.PointerTo(t).Implements(jsonMarshalerType) {
-		return marshalJSON(v.Addr())
-	}
-	if t.Implements(jsonMarshalerType) {
-		return marshalJSON(v)
-	}
-	if t.Kind() != reflect.Pointer && v.CanAddr() && reflect.PointerTo(t).Implements(textMarshalerType) {
-		return marshalText(v.Addr())
-	}
-	if t.Implements(textMarshalerType) {
-		return marshalText(v)
+	if m := marshalersOf(t); m != 0 {
+		switch {
+		case m&addrJSON != 0 && v.CanAddr():
+			return marshalJSON(v.Addr())
+		case m&ownJSON != 0:
+			return marshalJSON(v)
+		case m&addrText != 0 && v.CanAddr():
+			return marshalText(v.Addr())
+		case m&ownText != 0:
+			return marshalText(v)
+		}
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -98,6 +98,42 @@ func treeOf(v reflect.Value, depth int) (any, error) {
 		return listTree(v, depth)
 	}
 	return nil, &json.UnsupportedTypeError{Type: t}
+}
+
+// marshalers says which marshaler methods a type has: its own, or its
+// pointer's (which count only for addressable values).
+type marshalers uint8
+
+const (
+	addrJSON marshalers = 1 << iota
+	ownJSON
+	addrText
+	ownText
+)
+
+// marshalerCache maps a reflect.Type to its marshalers: Implements is
+// slow, and asked for every value.
+var marshalerCache sync.Map
+
+func marshalersOf(t reflect.Type) marshalers {
+	if m, ok := marshalerCache.Load(t); ok {
+		return m.(marshalers)
+	}
+	var m marshalers
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonMarshalerType) {
+		m |= addrJSON
+	}
+	if t.Implements(jsonMarshalerType) {
+		m |= ownJSON
+	}
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textMarshalerType) {
+		m |= addrText
+	}
+	if t.Implements(textMarshalerType) {
+		m |= ownText
+	}
+	marshalerCache.Store(t, m)
+	return m
 }
 
 // isByteSlice reports whether encoding/json writes a slice of t as

@@ -71,17 +71,50 @@ func marshalSettings(s esspec.Settings) ([]byte, error) {
 	for k, v := range s {
 		m[k] = settingValue(v)
 	}
+	if out, ok := emitYAML(m); ok {
+		return out, nil
+	}
 	return yamlv2.Marshal(m)
 }
 
+// settingValue turns a setting's value into the tree emitYAML writes
+// as yaml.v2 writes the value itself: JSON numbers and Go integers as
+// int64, strings, bools and lists and maps of them. Anything else stays
+// as it is, and yaml.v2 writes it.
 func settingValue(v any) any {
 	switch v := v.(type) {
+	case nil, string, bool, int64, float64:
+		return v
 	case json.Number:
 		return number(v)
 	case []any:
 		out := make([]any, len(v))
 		for i, item := range v {
 			out[i] = settingValue(item)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[k] = settingValue(item)
+		}
+		return out
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String()
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Slice:
+		if rv.IsNil() {
+			break
+		}
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = settingValue(rv.Index(i).Interface())
 		}
 		return out
 	}
