@@ -1,9 +1,10 @@
 // Package krm runs esgen as a KRM function: the configuration function
 // specification kustomize, kpt and the tools built on them share. A
 // function reads a ResourceList (config.kubernetes.io/v1) and writes it
-// back with its items changed; `esgen fn` is this package behind
-// sigs.k8s.io/kustomize/kyaml's function framework, and Go tools can call
-// Process in-process the same way.
+// back with its items changed. Process is for sigs.k8s.io/kustomize/kyaml's
+// function framework (framework.Execute); `esgen fn` runs the same core,
+// package specs, through the same reader and writer without the
+// framework, which would otherwise be linked into every esgen command.
 //
 // Process replaces every esgen spec among the items with the objects
 // esgen render prints for it, in the same order, and leaves every other
@@ -17,233 +18,57 @@
 // resources, which kustomize identifies by kind, namespace and name, and
 // which kpt writes to files it names itself. Each is parsed from the
 // bytes esgen render prints, so quoting, block strings and key order are
-// esgen's; see Process for the one way a kyaml writer still differs.
+// esgen's; see specs.Process for the one way a kyaml writer still differs.
 package krm
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/esgen/esgen/esspec"
-	"github.com/esgen/esgen/render"
+	"github.com/esgen/esgen/krm/specs"
 )
 
 // Group is the API group of esgen's spec. An item of kind
 // ElasticsearchCluster in this group is esgen's whatever its version: a
 // version this esgen does not know is reported as an error rather than
 // passed through to a cluster that has no such resource.
-const Group = "esgen.dev"
+const Group = specs.Group
 
 // Process renders the esgen specs of a ResourceList in place. It is a
-// framework.ResourceListProcessorFunc, for framework.Execute:
+// framework.ResourceListProcessorFunc, for framework.Execute, over
+// specs.Process (which says what it does with each item):
 //
 //   - each item that is a spec is replaced by its rendered objects, in
 //     render order; other items keep their place and their content;
 //   - when rl.FunctionConfig is a spec, its objects are appended, unless
-//     an item is that same cluster (kustomize passes a generator's config
-//     as an input item too), which is then rendered once, in place;
-//   - validation warnings become results of severity warning, and load,
-//     validation and render errors results of severity error, each with
-//     the spec's resourceRef, its file when the item came from one, the
-//     field path (spec.nodeSets[1].heap) and esgen's message.
+//     an item is that same cluster, which is then rendered once, in place;
+//   - warnings and errors are appended to rl.Results.
 //
 // On an error no item changes and Process returns the results as a
 // framework.Results error, which framework.Execute turns into a non-zero
-// exit. Line numbers are left out: they would count lines of the item as
-// the orchestrator re-serialised it, not of the user's file.
-//
-// The objects are parsed from esgen's own YAML bytes. kustomize writes
-// resources through JSON and sigs.k8s.io/yaml, as esgen does, so its
-// build prints them byte for byte as esgen render. A kyaml writer
-// (kio.ByteWriter, kpt) keeps esgen's quoting, block strings and key
-// order but not its line breaks: its emitter (go.yaml.in/yaml/v3) never
-// folds a plain string longer than 80 columns, which yaml.v2 does. The
-// values are the same.
+// exit.
 func Process(rl *framework.ResourceList) error {
-	var results framework.Results
-	rendered := map[int][]*yaml.RNode{}
-	clusters := map[identity]bool{}
-	for i, item := range rl.Items {
-		if !isSpec(item) {
-			continue
+	items, found := specs.Process(rl.Items, rl.FunctionConfig)
+	results := make(framework.Results, 0, len(found))
+	for _, r := range found {
+		fr := &framework.Result{Message: r.Message, Severity: framework.Severity(r.Severity), ResourceRef: r.ResourceRef}
+		if r.Field != nil {
+			fr.Field = &framework.Field{Path: r.Field.Path}
 		}
-		objs, res := renderItem(item)
-		rendered[i] = objs
-		results = append(results, res...)
-		clusters[identityOf(item)] = true
-	}
-	var generated []*yaml.RNode
-	if fc := rl.FunctionConfig; fc != nil && isSpec(fc) && !clusters[identityOf(fc)] {
-		objs, res := renderItem(fc)
-		generated = objs
-		results = append(results, res...)
+		if r.File != nil {
+			fr.File = &framework.File{Path: r.File.Path, Index: r.File.Index}
+		}
+		results = append(results, fr)
 	}
 	rl.Results = append(rl.Results, results...)
-	if hasError(results) {
+	if specs.HasError(found) {
 		return results
 	}
-	rl.Items = replaceSpecs(rl.Items, rendered, generated)
+	rl.Items = items
 	return nil
 }
 
-// isSpec reports whether a resource is an esgen spec.
-func isSpec(rn *yaml.RNode) bool {
-	group, _, _ := strings.Cut(rn.GetApiVersion(), "/")
-	return rn.GetKind() == esspec.Kind && group == Group
-}
-
-// identity is what tells two specs apart within one kustomization.
-type identity struct{ apiVersion, kind, namespace, name string }
-
-func identityOf(rn *yaml.RNode) identity {
-	return identity{rn.GetApiVersion(), rn.GetKind(), rn.GetNamespace(), rn.GetName()}
-}
-
-func hasError(results framework.Results) bool {
-	return slices.ContainsFunc(results, func(r *framework.Result) bool { return r.Severity == framework.Error })
-}
-
-// replaceSpecs returns items with each rendered one replaced by its
-// objects, then the generated objects.
-func replaceSpecs(items []*yaml.RNode, rendered map[int][]*yaml.RNode, generated []*yaml.RNode) []*yaml.RNode {
-	out := make([]*yaml.RNode, 0, len(items)+len(generated))
-	for i, item := range items {
-		if objs, ok := rendered[i]; ok {
-			out = append(out, objs...)
-			continue
-		}
-		out = append(out, item)
-	}
-	return append(out, generated...)
-}
-
-// renderItem renders one spec resource into its objects, or says why it
-// cannot, as results about that resource.
-func renderItem(rn *yaml.RNode) ([]*yaml.RNode, framework.Results) {
-	ref := &yaml.ResourceIdentifier{
-		TypeMeta: yaml.TypeMeta{APIVersion: rn.GetApiVersion(), Kind: rn.GetKind()},
-		NameMeta: yaml.NameMeta{Name: rn.GetName(), Namespace: rn.GetNamespace()},
-	}
-	file := fileOf(rn)
-	var results framework.Results
-	report := func(severity framework.Severity, fieldPath, message string) {
-		r := &framework.Result{Message: message, Severity: severity, ResourceRef: ref, File: file}
-		if fieldPath != "" {
-			r.Field = &framework.Field{Path: fieldPath}
-		}
-		results = append(results, r)
-	}
-	data, err := specYAML(rn)
-	if err != nil {
-		report(framework.Error, "", "cannot read the spec: "+err.Error())
-		return nil, results
-	}
-	objs, problems := renderSpec(data)
-	for _, p := range problems {
-		report(p.severity, p.field, p.detail)
-	}
-	if hasError(results) {
-		return nil, results
-	}
-	nodes, err := objectNodes(objs)
-	if err != nil {
-		report(framework.Error, "", err.Error())
-		return nil, results
-	}
-	return nodes, results
-}
-
-// fileOf returns the file an orchestrator read a resource from, as its
-// annotations record it, or nil when they do not.
-func fileOf(rn *yaml.RNode) *framework.File {
-	path, index, err := kioutil.GetFileAnnotations(rn)
-	if err != nil || path == "" {
-		return nil
-	}
-	i, _ := strconv.Atoi(index) // none: the file's only resource
-	return &framework.File{Path: path, Index: i}
-}
-
-// problem is an error or warning about a spec, by field path.
-type problem struct {
-	severity framework.Severity
-	field    string
-	detail   string
-}
-
-// renderSpec is esgen render on a spec's bytes: load strictly, default,
-// validate, render. It returns the objects, or nil and at least one
-// problem of severity error; warnings come first, as the CLI prints them.
-func renderSpec(data []byte) (render.Objects, []problem) {
-	c, err := esspec.Load(bytes.NewReader(data))
-	if err != nil {
-		var le *esspec.LoadError
-		if !errors.As(err, &le) {
-			return nil, []problem{{framework.Error, "", err.Error()}}
-		}
-		var problems []problem
-		for _, p := range le.Problems {
-			problems = append(problems, problem{framework.Error, p.Field, p.Detail})
-		}
-		return nil, problems
-	}
-	esspec.SetDefaults(c)
-	errs, warnings := esspec.Validate(c)
-	var problems []problem
-	for _, w := range warnings {
-		// A warning's type says nothing ("Invalid value"): esgen prints
-		// its detail alone.
-		problems = append(problems, problem{framework.Warning, w.Field, w.Detail})
-	}
-	if len(errs) > 0 {
-		return nil, append(problems, errorProblems(errs)...)
-	}
-	objs, err := render.Render(c)
-	if err != nil {
-		var invalid *esspec.InvalidError
-		if errors.As(err, &invalid) {
-			return nil, append(problems, errorProblems(invalid.Errors)...)
-		}
-		return nil, append(problems, problem{framework.Error, "", err.Error()})
-	}
-	return objs, problems
-}
-
-// errorProblems turns field errors into problems, in the wording esgen
-// prints after the field: `Invalid value: "40g": detail`.
-func errorProblems(errs field.ErrorList) []problem {
-	problems := make([]problem, 0, len(errs))
-	for _, fe := range errs {
-		problems = append(problems, problem{framework.Error, fe.Field, fe.ErrorBody()})
-	}
-	return problems
-}
-
-// objectNodes parses each object from the document esgen render writes
-// for it, so that a kyaml writer keeps esgen's quoting, block strings and
-// key order, which converting the typed object would not (its status,
-// and whole numbers such as 2147483647 as floats).
-func objectNodes(objs render.Objects) ([]*yaml.RNode, error) {
-	nodes := make([]*yaml.RNode, 0, len(objs))
-	for _, obj := range objs {
-		doc, err := render.MarshalObject(obj)
-		if err != nil {
-			return nil, err
-		}
-		n, err := yaml.Parse(string(doc))
-		if err != nil {
-			return nil, fmt.Errorf("esgen's own YAML for %s %s does not parse: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
-		}
-		nodes = append(nodes, n)
-	}
-	return nodes, nil
-}
+// IsToolAnnotation reports whether an annotation on a spec belongs to the
+// tools that handed it over rather than to the user: see
+// esspec.IsToolAnnotation, which render also honours.
+func IsToolAnnotation(key string) bool { return esspec.IsToolAnnotation(key) }

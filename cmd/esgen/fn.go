@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/esgen/esgen/krm"
+	"github.com/esgen/esgen/krm/specs"
 )
 
 // maxResourceListBytes bounds what esgen fn reads from stdin. A
@@ -42,23 +42,11 @@ func cmdFn(e *env, args []string) error {
 	}
 	var out bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &out, KeepReaderAnnotations: true}
-	var results framework.Results
-	notList := errors.New("not a ResourceList")
-	process := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		// Read has run: the reader knows what wrapped the items.
-		if rw.WrappingKind != resourceListKind {
-			return notList
-		}
-		err := krm.Process(rl)
-		results = rl.Results
-		return err
-	})
-	err = framework.Execute(process, rw)
-	if errors.Is(err, notList) {
+	results, err := execute(rw)
+	if errors.Is(err, errNotList) {
 		return fmt.Errorf("stdin holds no ResourceList (kind: %s); to render a spec file, use esgen render", resourceListKind)
 	}
-	var failed framework.Results
-	if err != nil && !errors.As(err, &failed) {
+	if err != nil {
 		return fmt.Errorf("stdin: %v", err)
 	}
 	for _, r := range results {
@@ -67,17 +55,54 @@ func cmdFn(e *env, args []string) error {
 	if _, werr := e.stdout.Write(out.Bytes()); werr != nil {
 		return werr
 	}
-	if err != nil {
+	if specs.HasError(results) {
 		return errReported
 	}
 	return nil
+}
+
+var errNotList = errors.New("not a ResourceList")
+
+// execute runs specs.Process on a ResourceList as kyaml's
+// framework.Execute runs a processor (krm.Process for Go tools): read
+// the items, keep the orchestrator's annotations in step, write the items
+// back with the results, which on an error hold it and leave the items as
+// they came. esgen fn does it itself so that the esgen binary does not
+// link the framework.
+func execute(rw *kio.ByteReadWriter) ([]*specs.Result, error) {
+	items, err := rw.Read()
+	if err != nil {
+		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
+	}
+	// The reader knows what wrapped the items only once it has read them.
+	if rw.WrappingKind != resourceListKind {
+		return nil, errNotList
+	}
+	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
+	if err != nil {
+		return nil, err
+	}
+	items, results := specs.Process(items, rw.FunctionConfig)
+	if err := kio.ReconcileInternalAnnotations(items, annotations); err != nil {
+		return nil, err
+	}
+	if len(results) > 0 {
+		b, err := yaml.Marshal(results)
+		if err != nil {
+			return nil, err
+		}
+		if rw.Results, err = yaml.Parse(string(b)); err != nil {
+			return nil, err
+		}
+	}
+	return results, rw.Write(items)
 }
 
 // resultLine writes a result as esgen writes its problems:
 // "error: WHERE: FIELD: message", WHERE being the file the spec came from
 // or, for a generator's config, which comes without one, the spec's kind,
 // namespace and name.
-func resultLine(r *framework.Result) string {
+func resultLine(r *specs.Result) string {
 	where := "ResourceList"
 	switch {
 	case r.File != nil && r.File.Path != "":

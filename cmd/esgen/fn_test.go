@@ -14,7 +14,11 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/esgen/esgen/krm"
 )
 
 // esgenOnPath returns the esgen that kustomize is to run: testscript.Main
@@ -244,5 +248,74 @@ func TestGitOpsExample(t *testing.T) {
 	}
 	if want := esgenRender(t, plain); !bytes.Equal(got, want) {
 		t.Errorf("examples/gitops builds other objects than esgen render of its spec (-render +kustomize):\n%s", cmp.Diff(string(want), string(got)))
+	}
+}
+
+// TestFnMatchesFrameworkExecute: esgen fn runs krm/specs without kyaml's
+// function framework; its output must be byte for byte what
+// framework.Execute with krm.Process writes, for rendered items, a
+// generator, warnings, errors, the orchestrator's annotations and items
+// that are not specs.
+func TestFnMatchesFrameworkExecute(t *testing.T) {
+	spec := func(t *testing.T, name, from, to string) *yaml.RNode {
+		data, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return yaml.MustParse(strings.Replace(string(data), from, to, 1))
+	}
+	configMap := func(path, index string) *yaml.RNode {
+		return yaml.MustParse(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: other
+  annotations:
+    config.kubernetes.io/path: ` + path + `
+    config.kubernetes.io/index: '` + index + `'
+    internal.config.kubernetes.io/path: ` + path + `
+    internal.config.kubernetes.io/index: '` + index + `'
+data: {a: "1"}
+`)
+	}
+	annotated := func(rn *yaml.RNode, path string) *yaml.RNode {
+		for k, v := range map[string]string{"config.kubernetes.io/path": path, "config.kubernetes.io/index": "0",
+			"internal.config.kubernetes.io/path": path, "internal.config.kubernetes.io/index": "0"} {
+			if err := rn.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return rn
+	}
+	cases := map[string]struct {
+		items          []*yaml.RNode
+		functionConfig *yaml.RNode
+	}{
+		"items":             {items: []*yaml.RNode{configMap("a.yaml", "0"), annotated(spec(t, "production.yaml", "", ""), "spec.yaml"), configMap("b.yaml", "1")}},
+		"generator":         {items: []*yaml.RNode{configMap("a.yaml", "0")}, functionConfig: spec(t, "quickstart.yaml", "", "")},
+		"generator as item": {items: []*yaml.RNode{spec(t, "quickstart.yaml", "", "")}, functionConfig: spec(t, "quickstart.yaml", "", "")},
+		"warning":           {items: []*yaml.RNode{spec(t, "production.yaml", "heap: 31g", "heap: 32g")}},
+		"error":             {items: []*yaml.RNode{configMap("a.yaml", "0"), annotated(spec(t, "production.yaml", "heap: 31g", "heap: 40g"), "spec.yaml")}},
+		"unknown version":   {items: []*yaml.RNode{spec(t, "rack-aware.yaml", "esgen.dev/v1alpha1", "esgen.dev/v9")}},
+		"nothing to do":     {items: []*yaml.RNode{configMap("a.yaml", "0")}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var input bytes.Buffer
+			w := kio.ByteWriter{Writer: &input, WrappingKind: "ResourceList", WrappingAPIVersion: "config.kubernetes.io/v1", FunctionConfig: tc.functionConfig, KeepReaderAnnotations: true}
+			if err := w.Write(tc.items); err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			werr := framework.Execute(framework.ResourceListProcessorFunc(krm.Process),
+				&kio.ByteReadWriter{Reader: bytes.NewReader(input.Bytes()), Writer: &want, KeepReaderAnnotations: true})
+			var got, stderr bytes.Buffer
+			code := run([]string{"fn"}, bytes.NewReader(input.Bytes()), &got, &stderr)
+			if (werr != nil) != (code != exitOK) {
+				t.Fatalf("framework.Execute: %v; esgen fn exit %d: %s", werr, code, stderr.String())
+			}
+			if got.String() != want.String() {
+				t.Fatalf("esgen fn writes (-framework +fn):\n%s", cmp.Diff(want.String(), got.String()))
+			}
+		})
 	}
 }

@@ -1,4 +1,4 @@
-package krm
+package specs
 
 import (
 	"slices"
@@ -7,11 +7,6 @@ import (
 
 	"github.com/esgen/esgen/esspec"
 )
-
-// IsToolAnnotation reports whether an annotation on a spec belongs to the
-// tools that handed it over rather than to the user: see
-// esspec.IsToolAnnotation, which render also honours.
-func IsToolAnnotation(key string) bool { return esspec.IsToolAnnotation(key) }
 
 // specYAML returns a spec resource as the YAML esgen loads, without the
 // tools' annotations. The resource itself is not changed: on an error the
@@ -36,7 +31,7 @@ func stripToolAnnotations(resource *yaml.Node) {
 	annotations := meta.Content[at+1]
 	var kept []*yaml.Node
 	for i := 0; i+1 < len(annotations.Content); i += 2 {
-		if k := annotations.Content[i]; k.Kind != yaml.ScalarNode || !IsToolAnnotation(k.Value) {
+		if k := annotations.Content[i]; k.Kind != yaml.ScalarNode || !esspec.IsToolAnnotation(k.Value) {
 			kept = append(kept, k, annotations.Content[i+1])
 		}
 	}
