@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	gocmp "github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
@@ -98,33 +95,204 @@ type listKey struct {
 // setting; a distinct type so that its keys print as [key].
 type settingsMap map[string]any
 
-// compareOptions make go-cmp compare Kubernetes objects and specs the way
-// they are applied: quantities by value, empty and absent alike, lists
-// element by element (never with go-cmp's edit script, whose result may
-// differ between runs), and a node's elasticsearch.yml setting by setting.
-var compareOptions = gocmp.Options{
-	cmpopts.EquateEmpty(),
-	gocmp.Comparer(func(a, b resource.Quantity) bool { return a.Cmp(b) == 0 }),
-	// An int-or-string is one value (a budget's 8, a port's name), not
-	// a struct of three fields.
-	gocmp.Comparer(func(a, b intstr.IntOrString) bool { return a == b }),
-	gocmp.FilterPath(isConfigFile, gocmp.Transformer("settings", parseSettings)),
-	// A map absent on one side compares key by key with an empty one, so
-	// that an added label is named, not the whole map.
-	gocmp.FilterValues(oneNilMap, gocmp.Transformer("nonNil", nonNilMap)),
-	gocmp.FilterValues(func(x, y any) bool { return listPair(x, y) && namedLists(x, y) },
-		gocmp.Transformer("byName", byName)),
-	gocmp.FilterValues(func(x, y any) bool { return listPair(x, y) && !namedLists(x, y) },
-		gocmp.Transformer("byIndex", byIndex)),
+// fieldChanges compares two values of one type and returns every field
+// that differs, in path order. It compares Kubernetes objects and specs
+// the way they are applied: quantities by value, empty and absent alike
+// (an absent map compares key by key with an empty one, so that an added
+// label is named, not the whole map), lists element by element - by name
+// when every element has a unique one (containers, env, volumes), else by
+// position - and a node's elasticsearch.yml setting by setting; types
+// with an Equal method (times) by it. Unexported fields are not compared.
+func fieldChanges(old, new any) []fieldChange {
+	c := &comparer{}
+	c.compare(reflect.ValueOf(old), reflect.ValueOf(new))
+	slices.SortStableFunc(c.changes, func(a, b fieldChange) int { return comparePaths(a.segs, b.segs) })
+	return c.changes
 }
 
-// isConfigFile matches the elasticsearch.yml entry of a ConfigMap's data.
-func isConfigFile(p gocmp.Path) bool {
-	mi, ok := p.Last().(gocmp.MapIndex)
-	return ok && mi.Key().Kind() == reflect.String && mi.Key().String() == bootstrap.ConfigFile &&
-		mi.Type().Kind() == reflect.String
+// comparer walks two values side by side, collecting the leaves that
+// differ as field changes under the path it is at.
+type comparer struct {
+	segs    []segment
+	changes []fieldChange
 }
 
+var (
+	quantityType    = reflect.TypeFor[resource.Quantity]()
+	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+	untypedMapType  = reflect.TypeFor[map[string]any]()
+)
+
+// report records that vx (old) and vy (new) differ at the current path;
+// an invalid value is a side the field is absent from.
+func (c *comparer) report(vx, vy reflect.Value) {
+	segs := slices.Clone(c.segs)
+	c.changes = append(c.changes, fieldChange{
+		FieldChange: FieldChange{Path: formatPath(segs), Old: jsonValue(vx), New: jsonValue(vy)},
+		segs:        segs,
+	})
+}
+
+func (c *comparer) reportUnless(equal bool, vx, vy reflect.Value) {
+	if !equal {
+		c.report(vx, vy)
+	}
+}
+
+// at compares vx and vy one segment down the path.
+func (c *comparer) at(seg segment, vx, vy reflect.Value) {
+	c.segs = append(c.segs, seg)
+	c.compare(vx, vy)
+	c.segs = c.segs[:len(c.segs)-1]
+}
+
+func (c *comparer) compare(vx, vy reflect.Value) {
+	if !vx.IsValid() || !vy.IsValid() {
+		c.reportUnless(vx.IsValid() == vy.IsValid(), vx, vy)
+		return
+	}
+	t := vx.Type()
+	if t != vy.Type() {
+		c.report(vx, vy)
+		return
+	}
+	switch {
+	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Map) && vx.Len() == 0 && vy.Len() == 0:
+		return // empty and absent alike
+	case t == quantityType:
+		x, y := vx.Interface().(resource.Quantity), vy.Interface().(resource.Quantity)
+		c.reportUnless(x.Cmp(y) == 0, vx, vy)
+		return
+	case t == intOrStringType:
+		// One value (a budget's 8, a port's name), not a struct.
+		c.reportUnless(vx.Interface() == vy.Interface(), vx, vy)
+		return
+	case t.Kind() == reflect.Map && vx.IsNil() != vy.IsNil():
+		vx, vy = nonNilMap(vx), nonNilMap(vy)
+	case t.Kind() == reflect.Slice:
+		// Element by element, never by an edit script, whose result
+		// may differ between runs.
+		if namedLists(vx, vy) {
+			vx, vy = byName(vx), byName(vy)
+		} else {
+			vx, vy = byIndex(vx), byIndex(vy)
+		}
+		t = vx.Type()
+	}
+	if eq, ok := equalMethod(t, vx, vy); ok {
+		c.reportUnless(eq, vx, vy)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		if vx.IsNil() || vy.IsNil() {
+			c.reportUnless(vx.IsNil() && vy.IsNil(), vx, vy)
+			return
+		}
+		c.compare(vx.Elem(), vy.Elem())
+	case reflect.Interface:
+		if vx.IsNil() || vy.IsNil() {
+			c.reportUnless(vx.IsNil() && vy.IsNil(), vx, vy)
+			return
+		}
+		c.compare(vx.Elem(), vy.Elem())
+	case reflect.Struct:
+		c.compareStruct(t, vx, vy)
+	case reflect.Map:
+		c.compareMap(t, vx, vy)
+	case reflect.Array:
+		for i := range vx.Len() {
+			c.at(segment{kind: segIndex, index: i}, vx.Index(i), vy.Index(i))
+		}
+	case reflect.Bool:
+		c.reportUnless(vx.Bool() == vy.Bool(), vx, vy)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		c.reportUnless(vx.Int() == vy.Int(), vx, vy)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		c.reportUnless(vx.Uint() == vy.Uint(), vx, vy)
+	case reflect.Float32, reflect.Float64:
+		c.reportUnless(vx.Float() == vy.Float(), vx, vy)
+	case reflect.Complex64, reflect.Complex128:
+		c.reportUnless(vx.Complex() == vy.Complex(), vx, vy)
+	case reflect.String:
+		c.reportUnless(vx.String() == vy.String(), vx, vy)
+	case reflect.Func:
+		c.reportUnless(vx.IsNil() && vy.IsNil(), vx, vy)
+	default:
+		c.reportUnless(vx.Pointer() == vy.Pointer(), vx, vy)
+	}
+}
+
+// compareStruct compares the exported fields, named by their JSON keys;
+// an embedded struct without a JSON name (TypeMeta, ObjectMeta) adds no
+// segment.
+func (c *comparer) compareStruct(t reflect.Type, vx, vy reflect.Value) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-", name == "" && f.Anonymous:
+			c.compare(vx.Field(i), vy.Field(i))
+			continue
+		case name == "":
+			name = f.Name
+		}
+		c.at(segment{kind: segField, name: name}, vx.Field(i), vy.Field(i))
+	}
+}
+
+// compareMap compares a map key by key, in the keys' order; a ConfigMap's
+// elasticsearch.yml setting by setting.
+func (c *comparer) compareMap(t reflect.Type, vx, vy reflect.Value) {
+	if vx.IsNil() || vy.IsNil() {
+		c.reportUnless(vx.IsNil() && vy.IsNil(), vx, vy)
+		return
+	}
+	keys := append(vx.MapKeys(), vy.MapKeys()...)
+	slices.SortFunc(keys, compareKeys)
+	keys = slices.CompactFunc(keys, func(a, b reflect.Value) bool { return compareKeys(a, b) == 0 })
+	for _, k := range keys {
+		x, y := vx.MapIndex(k), vy.MapIndex(k)
+		seg := keySegment(k, t)
+		if k.Kind() == reflect.String && k.String() == bootstrap.ConfigFile && t.Elem().Kind() == reflect.String && x.IsValid() && y.IsValid() {
+			x, y = reflect.ValueOf(parseSettings(x.String())), reflect.ValueOf(parseSettings(y.String()))
+		}
+		c.at(seg, x, y)
+	}
+}
+
+// compareKeys orders map keys: strings, list keys and numbers.
+func compareKeys(a, b reflect.Value) int {
+	if lk, ok := a.Interface().(listKey); ok {
+		lb := b.Interface().(listKey)
+		return cmp.Or(strings.Compare(lk.name, lb.name), cmp.Compare(lk.index, lb.index))
+	}
+	switch a.Kind() {
+	case reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp.Compare(a.Int(), b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp.Compare(a.Uint(), b.Uint())
+	}
+	return strings.Compare(fmt.Sprint(a.Interface()), fmt.Sprint(b.Interface()))
+}
+
+// equalMethod calls t's Equal method when it has one that takes a t (as
+// time.Time's does), reporting whether it did.
+func equalMethod(t reflect.Type, vx, vy reflect.Value) (equal, ok bool) {
+	m, found := t.MethodByName("Equal")
+	if !found || m.Type.NumIn() != 2 || m.Type.NumOut() != 1 || m.Type.Out(0).Kind() != reflect.Bool ||
+		!m.Type.In(0).AssignableTo(m.Type.In(1)) {
+		return false, false
+	}
+	return m.Func.Call([]reflect.Value{vx, vy})[0].Bool(), true
+}
+
+// parseSettings parses elasticsearch.yml for comparison.
 func parseSettings(s string) settingsMap {
 	var m map[string]any
 	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
@@ -134,40 +302,20 @@ func parseSettings(s string) settingsMap {
 	return settingsMap(m)
 }
 
-// oneNilMap reports whether x and y are maps of one type, exactly one of
-// them nil.
-func oneNilMap(x, y any) bool {
-	vx, vy := reflect.ValueOf(x), reflect.ValueOf(y)
-	if vx.Kind() != reflect.Map || vy.Kind() != reflect.Map || vx.Type() != vy.Type() {
-		return false
+// nonNilMap returns an empty map of v's type for a nil map, else v.
+func nonNilMap(v reflect.Value) reflect.Value {
+	if v.IsNil() {
+		return reflect.MakeMap(v.Type())
 	}
-	return vx.IsNil() != vy.IsNil()
-}
-
-// nonNilMap returns an empty map of x's type for a nil map, else x.
-func nonNilMap(x any) any {
-	if v := reflect.ValueOf(x); v.IsNil() {
-		return reflect.MakeMap(v.Type()).Interface()
-	}
-	return x
-}
-
-// listPair reports whether x and y are lists that differ in content or
-// length; two empty lists are left to EquateEmpty.
-func listPair(x, y any) bool {
-	vx, vy := reflect.ValueOf(x), reflect.ValueOf(y)
-	if vx.Kind() != reflect.Slice || vy.Kind() != reflect.Slice || vx.Type() != vy.Type() {
-		return false
-	}
-	return vx.Len() > 0 || vy.Len() > 0
+	return v
 }
 
 // namedLists reports whether both lists can be keyed by element name: each
 // element is a struct with a unique, non-empty Name, and the names both
 // lists share come in the same order (otherwise a reorder would not show).
-func namedLists(x, y any) bool {
-	nx, okx := elementNames(reflect.ValueOf(x))
-	ny, oky := elementNames(reflect.ValueOf(y))
+func namedLists(x, y reflect.Value) bool {
+	nx, okx := elementNames(x)
+	ny, oky := elementNames(y)
 	if !okx || !oky {
 		return false
 	}
@@ -205,82 +353,39 @@ func elementNames(v reflect.Value) ([]string, bool) {
 	return names, true
 }
 
-func byName(x any) map[listKey]any {
-	v := reflect.ValueOf(x)
+func byName(v reflect.Value) reflect.Value {
 	f, _ := v.Type().Elem().FieldByName("Name")
 	m := make(map[listKey]any, v.Len())
 	for i := range v.Len() {
 		m[listKey{name: v.Index(i).FieldByIndex(f.Index).String()}] = v.Index(i).Interface()
 	}
-	return m
+	return reflect.ValueOf(m)
 }
 
-func byIndex(x any) map[listKey]any {
-	v := reflect.ValueOf(x)
+func byIndex(v reflect.Value) reflect.Value {
 	m := make(map[listKey]any, v.Len())
 	for i := range v.Len() {
 		m[listKey{index: i}] = v.Index(i).Interface()
 	}
-	return m
+	return reflect.ValueOf(m)
 }
 
-// identifier matches JSON object keys written as .key in a path.
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// reporter collects go-cmp's unequal leaves as field changes.
-type reporter struct {
-	path    gocmp.Path
-	changes []fieldChange
-}
-
-func (r *reporter) PushStep(ps gocmp.PathStep) { r.path = append(r.path, ps) }
-func (r *reporter) PopStep()                   { r.path = r.path[:len(r.path)-1] }
-
-func (r *reporter) Report(res gocmp.Result) {
-	if res.Equal() {
-		return
-	}
-	vx, vy := r.path.Last().Values()
-	segs := r.segments()
-	r.changes = append(r.changes, fieldChange{
-		FieldChange: FieldChange{Path: formatPath(segs), Old: jsonValue(vx), New: jsonValue(vy)},
-		segs:        segs,
-	})
-}
-
-// segments turns go-cmp's path into field path segments with the JSON
-// names of struct fields; pointers, interfaces and transformations leave
-// no trace.
-func (r *reporter) segments() []segment {
-	var segs []segment
-	for i := 1; i < len(r.path); i++ {
-		switch step := r.path[i].(type) {
-		case gocmp.StructField:
-			parent := r.path[i-1].Type()
-			for parent.Kind() == reflect.Pointer {
-				parent = parent.Elem()
-			}
-			f := parent.Field(step.Index())
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			switch {
-			case name == "-":
-			case name == "" && f.Anonymous: // inline: TypeMeta, ObjectMeta's embedding
-			case name == "":
-				segs = append(segs, segment{kind: segField, name: f.Name})
-			default:
-				segs = append(segs, segment{kind: segField, name: name})
-			}
-		case gocmp.MapIndex:
-			segs = append(segs, r.keySegment(step.Key(), r.path[i-1].Type()))
-		case gocmp.SliceIndex:
-			ix, iy := step.SplitKeys()
-			segs = append(segs, segment{kind: segIndex, index: max(ix, iy)})
+// isIdentifier reports whether a JSON object key is written as .key in
+// a path: [A-Za-z_][A-Za-z0-9_]*.
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
 		}
 	}
-	return segs
+	return s != ""
 }
 
-func (r *reporter) keySegment(key reflect.Value, owner reflect.Type) segment {
+// keySegment names a map key in a path: a list element by its name or
+// position; keys of untyped JSON objects (objects esgen has no Go type
+// for) as fields; keys of typed maps (labels, data) and of settings as
+// keys.
+func keySegment(key reflect.Value, owner reflect.Type) segment {
 	if lk, ok := key.Interface().(listKey); ok {
 		if lk.name != "" {
 			return segment{kind: segNamed, name: lk.name}
@@ -288,9 +393,7 @@ func (r *reporter) keySegment(key reflect.Value, owner reflect.Type) segment {
 		return segment{kind: segIndex, index: lk.index}
 	}
 	name := fmt.Sprint(key.Interface())
-	// Keys of untyped JSON objects (objects esgen has no Go type for) are
-	// fields; keys of typed maps (labels, data) and of settings stay keys.
-	if owner == reflect.TypeFor[map[string]any]() && identifier.MatchString(name) {
+	if owner == untypedMapType && isIdentifier(name) {
 		return segment{kind: segField, name: name}
 	}
 	return segment{kind: segKey, name: name}
@@ -307,16 +410,6 @@ func jsonValue(v reflect.Value) json.RawMessage {
 		return json.RawMessage(strconv.Quote(fmt.Sprint(v.Interface())))
 	}
 	return b
-}
-
-// fieldChanges compares two values of one type and returns every field
-// that differs, in path order.
-func fieldChanges(old, new any, extra ...gocmp.Option) []fieldChange {
-	r := &reporter{}
-	opts := append(gocmp.Options{compareOptions, gocmp.Reporter(r)}, extra...)
-	gocmp.Equal(old, new, opts...)
-	slices.SortStableFunc(r.changes, func(a, b fieldChange) int { return comparePaths(a.segs, b.segs) })
-	return r.changes
 }
 
 // public drops the segments.

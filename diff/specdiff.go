@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/esgen/esgen/esspec"
 )
 
@@ -17,7 +15,7 @@ import (
 func specChanges(old, new *esspec.Resolved) []string {
 	o := *old.Cluster
 	o.Spec.NodeSets = inOrderOf(old.Spec.NodeSets, new.Spec.NodeSets)
-	changes := fieldChanges(&o, new.Cluster, cmpopts.IgnoreUnexported(esspec.Cluster{}))
+	changes := fieldChanges(&o, new.Cluster)
 	var paths []string
 	for _, fc := range changes {
 		segs := fc.segs
