@@ -1,7 +1,6 @@
 package esspec
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -73,12 +72,12 @@ func (img Image) Name() string {
 // tagVersion matches a tag that starts with a full x.y.z version: the
 // version itself, a v in front, or a suffix after it such as -amd64,
 // -alpine or .1 (a mirror's rebuild).
-var tagVersion = regexp.MustCompile(`^v?([0-9]+\.[0-9]+\.[0-9]+)(?:[^0-9]|$)`)
+var tagVersion = lazyRegexp(`^v?([0-9]+\.[0-9]+\.[0-9]+)(?:[^0-9]|$)`)
 
 // TagVersion returns the x.y.z version the tag starts with, and false
 // when it names none (latest, 8, 8.19, a digest without a tag).
 func (img Image) TagVersion() (string, bool) {
-	m := tagVersion.FindStringSubmatch(img.Tag)
+	m := tagVersion().FindStringSubmatch(img.Tag)
 	if m == nil {
 		return "", false
 	}

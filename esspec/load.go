@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -108,7 +109,7 @@ func Parse(data []byte) (*Cluster, error) {
 	return c, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = lazyRegexp(`^yaml: line (\d+): (.*)$`)
 
 // parseDocument parses data into exactly one YAML document.
 func parseDocument(data []byte) (*yaml.Node, error) {
@@ -144,7 +145,7 @@ func parseDocument(data []byte) (*yaml.Node, error) {
 
 func syntaxError(err error) error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &LoadError{[]Problem{{Line: line, Detail: "YAML syntax error: " + m[2]}}}
 	}
@@ -485,4 +486,11 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// lazyRegexp compiles a regular expression on its first use rather than
+// at package initialisation, which every esgen process would pay for,
+// whether or not its command needs the expression.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -3,7 +3,6 @@ package esspec
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -94,7 +93,7 @@ func clusterDiskWatermark(nodeSets []NodeSet) string {
 
 // promDuration matches a Prometheus duration, as the Prometheus
 // Operator's Duration type does.
-var promDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
+var promDuration = lazyRegexp(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
 
 // DiskWatermark is a parsed Alerts.DiskWatermark: either the percentage
 // of the disk used, or the free bytes left, at which the alert fires.
@@ -199,7 +198,7 @@ func validMonitoring(v *checker) field.ErrorList {
 }
 
 func validPromDuration(s string, path *field.Path) field.ErrorList {
-	if s == "" || s == "0" || !promDuration.MatchString(s) {
+	if s == "" || s == "0" || !promDuration().MatchString(s) {
 		return field.ErrorList{field.Invalid(path, s, "must be a Prometheus duration above 0, e.g. 30s, 10m or 1h")}
 	}
 	return nil

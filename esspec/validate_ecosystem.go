@@ -3,7 +3,6 @@ package esspec
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -12,7 +11,7 @@ import (
 )
 
 // pluginName matches an Elasticsearch plugin name such as analysis-icu.
-var pluginName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var pluginName = lazyRegexp(`^[a-z0-9][a-z0-9._-]*$`)
 
 // validPluginURL accepts the URLs the plugin installers fetch from.
 func validPluginURL(s string) string {
@@ -53,7 +52,7 @@ func validPlugins(v *checker) field.ErrorList {
 				}
 				fallthrough
 			default:
-				if !pluginName.MatchString(name) {
+				if !pluginName().MatchString(name) {
 					errs = append(errs, field.Invalid(ep, entry, "must be a plugin name (e.g. analysis-icu), name@URL, or a URL"))
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"maps"
 	posixpath "path"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -514,7 +513,7 @@ var ownedEnv = map[string]string{
 // settingEnv matches the variables the official images turn into
 // Elasticsearch settings: dotted lower-case names (cluster.name=x) and,
 // from 7.15, ES_SETTING_* names. They would override elasticsearch.yml.
-var settingEnv = regexp.MustCompile(`^([a-z0-9_-]+(\.[a-z0-9_-]+)+|ES_SETTING_.+)$`)
+var settingEnv = lazyRegexp(`^([a-z0-9_-]+(\.[a-z0-9_-]+)+|ES_SETTING_.+)$`)
 
 func validEnv(env []corev1.EnvVar, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
@@ -530,7 +529,7 @@ func validEnv(env []corev1.EnvVar, path *field.Path) field.ErrorList {
 		if by, ok := ownedEnv[e.Name]; ok {
 			errs = append(errs, field.Forbidden(p.Child("name"), "esgen sets "+e.Name+" from "+by))
 		}
-		if settingEnv.MatchString(e.Name) {
+		if settingEnv().MatchString(e.Name) {
 			errs = append(errs, field.Forbidden(p.Child("name"),
 				"the image turns this variable into an Elasticsearch setting, past esgen's checks: set it in this nodeSet's config instead"))
 		}
