@@ -141,12 +141,14 @@ func (e *env) renderToStdout(path string) error {
 // rendered is the outcome of one spec of a batch.
 type rendered struct {
 	cluster *esspec.Cluster
-	objs    render.Objects
-	lines   []string // errors and warnings, in order
+	files   []render.File // the output, serialised (see serialise)
+	lines   []string      // errors and warnings, in order
 }
 
-// renderOne prepares and renders one spec without printing.
-func (e *env) renderOne(path string) rendered {
+// renderOne prepares, renders and serialises one spec in the format
+// without printing or writing: the workers do all of it, so that a batch
+// serialises on every core.
+func (e *env) renderOne(path, format string) rendered {
 	r, err := e.open(path)
 	if err != nil {
 		return rendered{lines: []string{"error: " + err.Error()}}
@@ -160,19 +162,23 @@ func (e *env) renderOne(path string) rendered {
 	if err != nil {
 		return rendered{lines: append(lines, renderErrorLines(name, c, err)...)}
 	}
-	return rendered{cluster: c, objs: objs, lines: lines}
+	files, err := serialise(format, objs)
+	if err != nil {
+		return rendered{lines: append(lines, fmt.Sprintf("error: %s: %v", name, err))}
+	}
+	return rendered{cluster: c, files: files, lines: lines}
 }
 
 // renderAll renders specs on up to GOMAXPROCS goroutines; results come
 // back in the order of specs, whatever the scheduling.
-func (e *env) renderAll(specs []string) []rendered {
+func (e *env) renderAll(specs []string, format string) []rendered {
 	results := make([]rendered, len(specs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(specs)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = e.renderOne(specs[i])
+				results[i] = e.renderOne(specs[i], format)
 			}
 		})
 	}
@@ -209,7 +215,7 @@ func (e *env) progress(n int) func(int) {
 // good spec is written even when others fail; the failures are reported
 // in order, with a summary, and the command exits 1.
 func (e *env) renderToDir(specs []string, batch bool, dir, format string) error {
-	results := e.renderAll(specs)
+	results := e.renderAll(specs, format)
 	written := map[string]string{} // output path -> spec
 	failed := 0
 	for i, res := range results {
@@ -230,7 +236,7 @@ func (e *env) renderToDir(specs []string, batch bool, dir, format string) error 
 			continue
 		}
 		written[base] = displayName(specs[i])
-		if err := writeOutput(base, format, res.objs); err != nil {
+		if err := writeOutput(base, format, res.files); err != nil {
 			fmt.Fprintf(e.stderr, "error: %s: %v\n", displayName(specs[i]), err)
 			failed++
 		}
@@ -251,23 +257,25 @@ func orUnderscore(namespace string) string {
 	return namespace
 }
 
-// writeOutput writes one cluster's objects: as base.yaml (stream), or as
-// one file per object in the directory base (files), plus a
-// kustomization.yaml listing them (kustomize).
-func writeOutput(base, format string, objs render.Objects) error {
+// serialise turns one cluster's objects into its output: one stream
+// (stream), or one file per object (files), plus a kustomization.yaml
+// listing them (kustomize).
+func serialise(format string, objs render.Objects) ([]render.File, error) {
 	if format == formatStream {
 		data, err := objs.YAML()
-		if err != nil {
-			return err
-		}
+		return []render.File{{Data: data}}, err
+	}
+	return objs.Files(format == formatKustomize)
+}
+
+// writeOutput writes one cluster's output: as base.yaml (stream), or as
+// files in the directory base.
+func writeOutput(base, format string, files []render.File) error {
+	if format == formatStream {
 		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 			return err
 		}
-		return os.WriteFile(base+".yaml", data, 0o644)
-	}
-	files, err := objs.Files(format == formatKustomize)
-	if err != nil {
-		return err
+		return os.WriteFile(base+".yaml", files[0].Data, 0o644)
 	}
 	if err := os.MkdirAll(base, 0o755); err != nil {
 		return err
