@@ -618,12 +618,29 @@ func sortedKeys(m map[string]any) []string {
 }
 
 func keyLess(a, b string) bool {
-	ar, br := []rune(a), []rune(b)
+	if isASCII(a) && isASCII(b) {
+		return keyLessRunes([]byte(a), []byte(b))
+	}
+	return keyLessRunes([]rune(a), []rune(b))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// keyLessRunes is yaml.v2's order on two keys as runes; on ASCII keys,
+// bytes are the runes and need no conversion.
+func keyLessRunes[R rune | byte](ar, br []R) bool {
 	for i := 0; i < len(ar) && i < len(br); i++ {
 		if ar[i] == br[i] {
 			continue
 		}
-		al, bl := unicode.IsLetter(ar[i]), unicode.IsLetter(br[i])
+		al, bl := unicode.IsLetter(rune(ar[i])), unicode.IsLetter(rune(br[i]))
 		if al && bl {
 			return ar[i] < br[i]
 		}
@@ -632,7 +649,7 @@ func keyLess(a, b string) bool {
 		}
 		var an, bn int64
 		if ar[i] == '0' || br[i] == '0' {
-			for j := i - 1; j >= 0 && unicode.IsDigit(ar[j]); j-- {
+			for j := i - 1; j >= 0 && unicode.IsDigit(rune(ar[j])); j-- {
 				if ar[j] != '0' {
 					an, bn = 1, 1
 					break
@@ -640,10 +657,10 @@ func keyLess(a, b string) bool {
 			}
 		}
 		ai, bi := i, i
-		for ; ai < len(ar) && unicode.IsDigit(ar[ai]); ai++ {
+		for ; ai < len(ar) && unicode.IsDigit(rune(ar[ai])); ai++ {
 			an = an*10 + int64(ar[ai]-'0')
 		}
-		for ; bi < len(br) && unicode.IsDigit(br[bi]); bi++ {
+		for ; bi < len(br) && unicode.IsDigit(rune(br[bi])); bi++ {
 			bn = bn*10 + int64(br[bi]-'0')
 		}
 		if an != bn {
@@ -666,7 +683,16 @@ func readsAsString(s string) bool {
 	}
 	switch c := s[0]; {
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
-		if yaml11Words[s] || isTimestamp(s) {
+		if yaml11Words[s] {
+			return false
+		}
+		if strings.IndexFunc(s, notInNumber) >= 0 {
+			// Quantities (1Gi), names (3rd-rack): no number or
+			// timestamp has such a character; parsing would only
+			// allocate errors.
+			return true
+		}
+		if isTimestamp(s) {
 			return false
 		}
 		plain := strings.ReplaceAll(s, "_", "")
@@ -704,6 +730,12 @@ func readsAsString(s string) bool {
 		return !yaml11Words[s]
 	}
 	return true
+}
+
+// notInNumber reports a character that no integer (in any base), float
+// or timestamp YAML 1.1 reads has.
+func notInNumber(r rune) bool {
+	return !strings.ContainsRune("0123456789+-._: xXoObBaAcCdDeEfFtTzZ", r)
 }
 
 // yaml11Words are the plain scalars YAML 1.1 reads as bools, null,
