@@ -2,8 +2,10 @@ package render_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/render"
@@ -44,6 +46,56 @@ func BenchmarkYAML(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkRenderOverYAML measures the cost of building the objects
+// relative to writing them, paired: each iteration times Render plus YAML
+// and YAML alone of rendered objects, back to back and in alternating
+// order, so that a machine that speeds up or slows down moves both. It
+// reports the median ratio (README: Render/production against
+// YAML/production).
+func BenchmarkRenderOverYAML(b *testing.B) {
+	for _, path := range examplePaths(b) {
+		c := loadSpec(b, path)
+		b.Run(exampleName(path), func(b *testing.B) {
+			objs, err := render.Render(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			timeYAML := func() time.Duration {
+				start := time.Now()
+				if _, err := objs.YAML(); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			timeRender := func() time.Duration {
+				start := time.Now()
+				fresh, err := render.Render(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := fresh.YAML(); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			var ratios []float64
+			i := 0
+			for b.Loop() {
+				var r, y time.Duration
+				if i%2 == 0 {
+					r, y = timeRender(), timeYAML()
+				} else {
+					y, r = timeYAML(), timeRender()
+				}
+				i++
+				ratios = append(ratios, float64(r)/float64(y))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "render/yaml")
 		})
 	}
 }

@@ -34,16 +34,11 @@ func buildNodeConfig(c *esspec.Resolved, g *topology.Group, f bootstrap.Formatio
 	settings := bootstrap.NodeSettings(c, g.NodeSet, f)
 	user, _ := esspec.FlattenSettings(g.NodeSet.Config)
 	bootstrap.Merge(settings, g.Settings, user)
-	hashed, err := marshalSettings(settings)
+	hashed, out, err := marshalSettingsWith(settings, bootstrap.InitialMasterNodesSettings(g.NodeSet, f))
 	if err != nil {
 		return nodeConfig{}, err
 	}
 	sum := sha256.Sum256(hashed)
-	bootstrap.Merge(settings, bootstrap.InitialMasterNodesSettings(g.NodeSet, f))
-	out, err := marshalSettings(settings)
-	if err != nil {
-		return nodeConfig{}, err
-	}
 	if len(out) > maxConfigBytes {
 		return nodeConfig{}, &esspec.InvalidError{Errors: field.ErrorList{field.TooLong(
 			field.NewPath("spec", "nodeSets").Index(g.Index).Child("config"), "", maxConfigBytes)}}

@@ -118,3 +118,46 @@ func TestSettingsMatchYAMLv2(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsWithExtra checks marshalSettingsWith, which writes each
+// entry once, against writing both documents whole: extra keys first,
+// last and between block strings (whose final line break decides whether
+// the next entry needs one), absent, and clashing with a setting.
+func TestSettingsWithExtra(t *testing.T) {
+	imn := esspec.Settings{"cluster.initial_master_nodes": []string{"logs-es-master-0", "logs-es-master-1"}}
+	bases := []esspec.Settings{
+		{"cluster.name": "logs", "node.roles": []string{"master"}},
+		{"a.block": "line\n", "cluster.j": "x", "z.block": "one\ntwo\n\n"},
+		{"cluster.h": "ends\n", "cluster.j": "ends without\nbreak"},
+		{"cluster.h": "keep\n\n", "zzz": 1},
+		{"cluster.initial_master_nodes": []string{"user"}, "x": true},
+		{"only": json.Number("1.5")},
+		{"u": uint(3), "cluster.name": "falls back to yaml.v2"},
+	}
+	for i, base := range bases {
+		for _, extra := range []esspec.Settings{nil, imn, {"aaa.first": "x"}, {"zzz.last": "y\n"}} {
+			without, with, err := marshalSettingsWith(base, extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantWithout, err := marshalSettings(base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged := esspec.Settings{}
+			for k, v := range base {
+				merged[k] = v
+			}
+			for k, v := range extra {
+				merged[k] = v
+			}
+			wantWith, err := marshalSettings(merged)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(without, wantWithout) || !bytes.Equal(with, wantWith) {
+				t.Fatalf("base %d, extra %v:\nwithout:\n%s\nwant:\n%s\nwith:\n%s\nwant:\n%s", i, extra, without, wantWithout, with, wantWith)
+			}
+		}
+	}
+}

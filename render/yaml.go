@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -75,6 +76,53 @@ func marshalSettings(s esspec.Settings) ([]byte, error) {
 		return out, nil
 	}
 	return yamlv2.Marshal(m)
+}
+
+// marshalSettingsWith writes elasticsearch.yml twice: for settings, and
+// for settings with extra merged in (esgen's config hash covers the first,
+// the ConfigMap holds the second). YAML writes a mapping's entries one
+// after another, each from a fresh line, so it writes every entry once
+// and leaves extra's out of the first: half the work of two documents.
+// Where extra would replace a setting, it writes both documents whole.
+func marshalSettingsWith(settings, extra esspec.Settings) (without, with []byte, err error) {
+	for k := range extra {
+		if _, clash := settings[k]; clash {
+			if without, err = marshalSettings(settings); err != nil {
+				return nil, nil, err
+			}
+			merged := maps.Clone(settings)
+			maps.Copy(merged, extra)
+			with, err = marshalSettings(merged)
+			return without, with, err
+		}
+	}
+	m := make(map[string]any, len(settings)+len(extra))
+	for _, layer := range []esspec.Settings{settings, extra} {
+		for k, v := range layer {
+			m[k] = settingValue(v)
+		}
+	}
+	if len(settings) == 0 || !emittable(m) {
+		if without, err = marshalSettings(settings); err != nil {
+			return nil, nil, err
+		}
+		with, err = yamlv2.Marshal(m)
+		return without, with, err
+	}
+	e := &emitter{buf: make([]byte, 0, 1024), indent: -1, whitespace: true, indention: true}
+	e.increaseIndent(false, false)
+	without = make([]byte, 0, 1024)
+	for _, k := range sortedKeys(m) {
+		start := len(e.buf)
+		e.mappingEntry(k, m[k])
+		// The entry ends as a document of its own would: the next one
+		// starts from a fresh line either way.
+		e.writeIndent()
+		if _, isExtra := extra[k]; !isExtra {
+			without = append(without, e.buf[start:]...)
+		}
+	}
+	return without, e.buf, nil
 }
 
 // settingValue turns a setting's value into the tree emitYAML writes
