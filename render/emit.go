@@ -733,9 +733,10 @@ func readsAsString(s string) bool {
 }
 
 // notInNumber reports a character that no integer (in any base), float
-// or timestamp YAML 1.1 reads has.
+// or timestamp YAML 1.1 reads has (time.Parse takes a comma before
+// fractional seconds too).
 func notInNumber(r rune) bool {
-	return !strings.ContainsRune("0123456789+-._: xXoObBaAcCdDeEfFtTzZ", r)
+	return !strings.ContainsRune("0123456789+-._:, xXoObBaAcCdDeEfFtTzZ", r)
 }
 
 // yaml11Words are the plain scalars YAML 1.1 reads as bools, null,

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 
@@ -41,6 +43,7 @@ var trickyStrings = []string{
 	"a\\b", "\\", "yes", "Yes", "no", "on", "off", "y", "n", "true", "False", "null", "Null", "~", "<<", ".", ".5", "5.", ".inf", "-.Inf", ".nan",
 	"0", "00", "007", "0x1F", "0o17", "0b101", "-0b101", "1_000", "1e3", "1E+3", "-1.5e-3", "+1", "+", "-1", "1.2.3", "1:20", "1:20:30.5", "-1:2",
 	"190:20:30", "1:60", "12:345", "2026-12-02", "2026-12-02T14:00:00Z", "2026-1-2 3:4:5", "2026-13-45", "1234-", "Infinity", "NaN", "0x", "_1",
+	"2001-12-14 21:59:43,10", "2001-12-14T21:59:43,5Z", "2001-12-14t21:59:4,3+01:00", "2024-01-02 10:11:12,345", "1,5",
 	"1Gi", "500m", "3rd-rack", "0x1g", "0x1F", "+.INF", "-.inf", "1e3x", "12:30", "1:2:3x", "-Infinity", "+1_0", "2026-12-02t14:00:00.5+01:00",
 	"é", "naïve café", "日本語", "a\u00a0b", "\u00a0", "a\u0085b", "a\u2028b", "\u2029", "\ufeffa", "a\ufeff", "\ufffe", "\uffff", "😀", "a😀b",
 	"\x00", "a\x01b", "\x7f", "a\tb", "\t", "a\t", "\ta", "a\rb", "a\r", "a\r\nb",
@@ -96,6 +99,7 @@ func TestSettingsMatchYAMLv2(t *testing.T) {
 			"bootstrap.memory_lock": false, "node.attr.rack": role("r1"), "empty": []string{}},
 		{"n": json.Number("3"), "f": json.Number("0.75"), "big": json.Number("12345678901234567890"), "l": []any{json.Number("1"), "a", true},
 			"m": map[string]any{"x": json.Number("2"), "y": []any{"z"}}, "i8": int8(-3), "u": uint(7), "f32": float32(0.1), "p": "${POD_IP}", "q": "0.0.0.0", "nil": []string(nil)},
+		{"d": time.Minute, "ip": net.ParseIP("10.0.0.1"), "s": "x"},
 	}
 	for seed := range uint64(200) {
 		c := specgen.Generate(seed)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"encoding"
 	"encoding/base64"
 	"encoding/json"
@@ -35,6 +36,7 @@ func toTree(v reflect.Value) (any, error) {
 const maxTreeDepth = 1000
 
 var (
+	jsonNumberType    = reflect.TypeFor[json.Number]()
 	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 	isZeroerType      = reflect.TypeFor[interface{ IsZero() bool }]()
@@ -61,6 +63,9 @@ func treeOf(v reflect.Value, depth int) (any, error) {
 		case m&ownText != 0:
 			return marshalText(v)
 		}
+	}
+	if t == jsonNumberType {
+		return numberTree(v.String())
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -134,6 +139,22 @@ func marshalersOf(t reflect.Type) marshalers {
 	}
 	marshalerCache.Store(t, m)
 	return m
+}
+
+// numberTree is a json.Number as encoding/json writes it: its literal
+// (0 when empty), which must be a JSON number.
+func numberTree(s string) (any, error) {
+	s = cmp.Or(s, "0")
+	if !json.Valid([]byte(s)) || !isNumberLiteral(s) {
+		return nil, fmt.Errorf("json: invalid number literal %q", s)
+	}
+	return number(json.Number(s)), nil
+}
+
+// isNumberLiteral reports whether s starts and ends like a JSON number
+// (json.Valid accepts any JSON value, and whitespace around it).
+func isNumberLiteral(s string) bool {
+	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'
 }
 
 // isByteSlice reports whether encoding/json writes a slice of t as
@@ -254,6 +275,12 @@ func quotedTree(v reflect.Value) (any, error) {
 			return nil, nil
 		}
 		return quotedTree(v.Elem())
+	}
+	if t == jsonNumberType {
+		if _, err := numberTree(v.String()); err != nil {
+			return nil, err
+		}
+		return cmp.Or(v.String(), "0"), nil
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -524,7 +551,11 @@ func marshalJSON(v reflect.Value) (any, error) {
 	if v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, nil
 	}
-	b, err := v.Interface().(json.Marshaler).MarshalJSON()
+	m, ok := v.Interface().(json.Marshaler)
+	if !ok {
+		return nil, nil // a nil interface: null
+	}
+	b, err := m.MarshalJSON()
 	if err != nil {
 		return nil, &json.MarshalerError{Type: v.Type(), Err: err}
 	}
@@ -579,7 +610,11 @@ func marshalText(v reflect.Value) (any, error) {
 	if v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, nil
 	}
-	b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+	m, ok := v.Interface().(encoding.TextMarshaler)
+	if !ok {
+		return nil, nil // a nil interface: null
+	}
+	b, err := m.MarshalText()
 	if err != nil {
 		return nil, &json.MarshalerError{Type: v.Type(), Err: err}
 	}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"math"
@@ -270,13 +271,35 @@ func TestTreeMatchesJSONOnTypes(t *testing.T) {
 		}{A: map[string]any{"x": []any{1, "2", nil, 3.5}}, B: &ptrMarshaler{4}, C: ptrMarshaler{5}, D: nil},
 		"pod": &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Labels: map[string]string{"a": "b"}},
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{"memory": quantity}}}}}},
-		"bad marshaler":     struct{ M badMarshaler }{},
-		"invalid marshaler": struct{ M invalidMarshaler }{},
-		"nan":               struct{ F float64 }{math.NaN()},
-		"func":              struct{ F func() }{func() {}},
-		"chan map key":      map[[2]int]int{{1, 2}: 3},
+		"json numbers": struct {
+			N json.Number
+			E json.Number
+			Q json.Number `json:",string"`
+			P *json.Number
+			A any
+			L []json.Number
+		}{N: "1.5", Q: "7", A: json.Number("-2e3"), L: []json.Number{"1", "12345678901234567890"}},
+		"invalid json number": struct{ N json.Number }{"abc"},
+		"spaced json number":  struct{ N json.Number }{"1 "},
+		"leading zero number": struct{ N json.Number }{"01"},
+		"nil marshaler":       struct{ M json.Marshaler }{},
+		"nil text marshaler":  struct{ M encoding.TextMarshaler }{},
+		"bad marshaler":       struct{ M badMarshaler }{},
+		"invalid marshaler":   struct{ M invalidMarshaler }{},
+		"nan":                 struct{ F float64 }{math.NaN()},
+		"func":                struct{ F func() }{func() {}},
+		"chan map key":        map[[2]int]int{{1, 2}: 3},
 	}
 	for name, v := range cases {
 		assertTreeMatchesJSON(t, name, v)
+	}
+}
+
+// TestMarshalNilObject: a nil object is written as sigs.k8s.io/yaml
+// writes JSON null, {}, not a panic.
+func TestMarshalNilObject(t *testing.T) {
+	got, err := MarshalObject((*corev1.Service)(nil))
+	if err != nil || string(got) != "{}\n" {
+		t.Fatalf("MarshalObject(nil) = %q, %v; want {}", got, err)
 	}
 }

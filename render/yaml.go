@@ -2,11 +2,13 @@ package render
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"reflect"
+	"time"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 
@@ -51,7 +53,8 @@ func MarshalObject(obj Object) ([]byte, error) {
 	}
 	tree, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("render: %s %s: not an object", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName())
+		// A nil object: JSON null, which sigs.k8s.io/yaml writes as {}.
+		tree = map[string]any{}
 	}
 	// Status is the cluster's to write.
 	delete(tree, "status")
@@ -135,6 +138,8 @@ func settingValue(v any) any {
 		return v
 	case json.Number:
 		return number(v)
+	case time.Duration, yamlv2.Marshaler, encoding.TextMarshaler:
+		return v // yaml.v2 has rules of its own for these
 	case []any:
 		out := make([]any, len(v))
 		for i, item := range v {

@@ -142,6 +142,7 @@ func (e *env) renderToStdout(path string) error {
 type rendered struct {
 	cluster *esspec.Cluster
 	files   []render.File // the output, serialised (see serialise)
+	err     error         // why it could not be serialised
 	lines   []string      // errors and warnings, in order
 }
 
@@ -163,10 +164,7 @@ func (e *env) renderOne(path, format string) rendered {
 		return rendered{lines: append(lines, renderErrorLines(name, c, err)...)}
 	}
 	files, err := serialise(format, objs)
-	if err != nil {
-		return rendered{lines: append(lines, fmt.Sprintf("error: %s: %v", name, err))}
-	}
-	return rendered{cluster: c, files: files, lines: lines}
+	return rendered{cluster: c, files: files, err: err, lines: lines}
 }
 
 // renderAll renders specs on up to GOMAXPROCS goroutines; results come
@@ -236,7 +234,11 @@ func (e *env) renderToDir(specs []string, batch bool, dir, format string) error 
 			continue
 		}
 		written[base] = displayName(specs[i])
-		if err := writeOutput(base, format, res.files); err != nil {
+		err := res.err
+		if err == nil {
+			err = writeOutput(base, format, res.files)
+		}
+		if err != nil {
 			fmt.Fprintf(e.stderr, "error: %s: %v\n", displayName(specs[i]), err)
 			failed++
 		}
