@@ -32,6 +32,7 @@ func addSeeds(f *testing.F) {
 func FuzzLoad(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		assertParsesAsViaJSON(t, "fuzzed spec", data)
 		c, err := esspec.Parse(data)
 		if err != nil {
 			var le *esspec.LoadError

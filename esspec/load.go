@@ -91,18 +91,10 @@ func Parse(data []byte) (*Cluster, error) {
 	if len(d.problems) > 0 {
 		return nil, &LoadError{d.problems}
 	}
-	// The walk above checked every key and type against Cluster, so this
-	// decode cannot fail on input; it lets encoding/json and the
-	// Kubernetes types' own unmarshalers fill the struct.
-	raw, err := json.Marshal(value)
-	if err != nil {
-		return nil, fmt.Errorf("esspec: internal error: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
+	// The walk above checked every key and type against Cluster, so
+	// filling the struct cannot fail on input.
 	c := &Cluster{}
-	if err := dec.Decode(c); err != nil {
+	if err := fill(reflect.ValueOf(c).Elem(), value); err != nil {
 		return nil, fmt.Errorf("esspec: internal error: %w", err)
 	}
 	c.source = d.source
