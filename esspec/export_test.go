@@ -3,21 +3,15 @@ package esspec
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 )
 
 // ParseViaJSON is Parse as it was before fill: the walk's value through
 // a JSON round trip into encoding/json and the Kubernetes types' own
 // unmarshalers. The tests hold Parse to it.
 func ParseViaJSON(data []byte) (*Cluster, error) {
-	root, err := parseDocument(data)
+	value, source, err := walk(data)
 	if err != nil {
 		return nil, err
-	}
-	d := &decoder{source: sourceMap{}}
-	value := d.value(root, reflect.TypeFor[Cluster](), nil)
-	if len(d.problems) > 0 {
-		return nil, &LoadError{d.problems}
 	}
 	raw, err := json.Marshal(value)
 	if err != nil {
@@ -30,6 +24,6 @@ func ParseViaJSON(data []byte) (*Cluster, error) {
 	if err := dec.Decode(c); err != nil {
 		return nil, err
 	}
-	c.source = d.source
+	c.source = source
 	return c, nil
 }

@@ -82,22 +82,17 @@ func Load(r io.Reader) (*Cluster, error) {
 
 // Parse is Load for a spec already in memory.
 func Parse(data []byte) (*Cluster, error) {
-	root, err := parseDocument(data)
+	value, source, err := walk(data)
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{source: sourceMap{}}
-	value := d.value(root, reflect.TypeFor[Cluster](), nil)
-	if len(d.problems) > 0 {
-		return nil, &LoadError{d.problems}
-	}
-	// The walk above checked every key and type against Cluster, so
-	// filling the struct cannot fail on input.
+	// The walk checked every key and type against Cluster, so filling
+	// the struct cannot fail on input.
 	c := &Cluster{}
 	if err := fill(reflect.ValueOf(c).Elem(), value); err != nil {
 		return nil, fmt.Errorf("esspec: internal error: %w", err)
 	}
-	c.source = d.source
+	c.source = source
 	return c, nil
 }
 
@@ -226,6 +221,21 @@ func (d *decoder) value(n *yaml.Node, t reflect.Type, path *field.Path) any {
 	}
 	d.fail(n, path, "esspec: internal error: no decoder for %s", t)
 	return nil
+}
+
+// walk parses a spec's one YAML document and checks it against Cluster's
+// types, returning its value (see fill) and each field's line.
+func walk(data []byte) (any, sourceMap, error) {
+	root, err := parseDocument(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &decoder{source: sourceMap{}}
+	value := d.value(root, reflect.TypeFor[Cluster](), nil)
+	if len(d.problems) > 0 {
+		return nil, nil, &LoadError{d.problems}
+	}
+	return value, d.source, nil
 }
 
 // scalar checks that n is a scalar with one of tags, and says what was
