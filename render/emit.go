@@ -21,39 +21,15 @@ import (
 // for the events yaml.v2 would send it. ok is false for a value it does
 // not know; the caller then uses yaml.v2.
 func emitYAML(tree any) (out []byte, ok bool) {
-	if !emittable(tree) {
-		return nil, false
-	}
-	e := &emitter{buf: make([]byte, 0, 4096), indent: -1, whitespace: true, indention: true}
+	e := newEmitter()
 	e.node(tree, false, false)
 	// The implicit document end.
 	e.writeIndent()
-	return e.buf, true
+	return e.buf, !e.refused
 }
 
-// emittable reports whether emitYAML knows every value of the tree.
-func emittable(v any) bool {
-	switch v := v.(type) {
-	case nil, bool, int64, float64:
-		return true
-	case string:
-		return utf8.ValidString(v)
-	case map[string]any:
-		for k, item := range v {
-			if !utf8.ValidString(k) || !emittable(item) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		for _, item := range v {
-			if !emittable(item) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
+func newEmitter() *emitter {
+	return &emitter{buf: make([]byte, 0, 4096), indent: -1, whitespace: true, indention: true}
 }
 
 const (
@@ -74,6 +50,11 @@ type emitter struct {
 	// The context of the node being written: a mapping's value (or
 	// key), and a simple key, which must stay on one line.
 	mapping, simpleKey bool
+
+	// refused is set, and writing stops, at a value the emitter does not
+	// know (a type other than the tree's, a string that is not UTF-8):
+	// the caller then uses yaml.v2 and drops what was written.
+	refused bool
 }
 
 type scalarStyle int
@@ -86,6 +67,9 @@ const (
 )
 
 func (e *emitter) node(v any, mapping, simpleKey bool) {
+	if e.refused {
+		return
+	}
 	e.mapping, e.simpleKey = mapping, simpleKey
 	switch v := v.(type) {
 	case map[string]any:
@@ -129,6 +113,8 @@ func (e *emitter) node(v any, mapping, simpleKey bool) {
 			s = ".nan"
 		}
 		e.scalar(s, plainStyle)
+	default:
+		e.refused = true
 	}
 }
 
@@ -143,6 +129,10 @@ func (e *emitter) emptyFlow(open, end string) {
 // "key: value" when the key fits on a line of 128 characters, else the
 // explicit "? key" and ": value".
 func (e *emitter) mappingEntry(k string, v any) {
+	if e.refused || !utf8.ValidString(k) {
+		e.refused = true
+		return
+	}
 	e.writeIndent()
 	if a := analyze(k); !a.multiline && len(k) <= 128 {
 		e.node(k, true, true)
@@ -178,6 +168,8 @@ func (e *emitter) popIndent() {
 // else double-quoted.
 func (e *emitter) stringScalar(s string) {
 	switch {
+	case !utf8.ValidString(s):
+		e.refused = true
 	case strings.Contains(s, "\n"):
 		e.scalar(s, literalStyle)
 	case readsAsString(s) && !isBase60Float(s):

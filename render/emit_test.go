@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 
@@ -25,10 +26,7 @@ func assertEmitsAsYAMLv2(t *testing.T, tree any) {
 	}
 	got, ok := emitYAML(tree)
 	if !ok {
-		if _, isMap := tree.(map[string]any); isMap && emittable(tree) {
-			t.Fatalf("emitYAML refused an emittable tree %#v", tree)
-		}
-		return
+		t.Fatalf("emitYAML refused %#v", tree)
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("emitYAML differs from yaml.v2 for %#v\n--- yaml.v2:\n%s\n--- emitYAML:\n%s", tree, want, got)
@@ -74,14 +72,37 @@ func TestEmitMatchesYAMLv2(t *testing.T) {
 	assertEmitsAsYAMLv2(t, map[string]any{"a10": 1.0, "a2": 2.0, "a02": 3.0, "b": 4.0, "A": 5.0, "_": 6.0, "1": 7.0, "01": 8.0, "a": 9.0, "é": 10.0, "a-b": 11.0, "a.b": 12.0, "a0": 13.0, "a00": 14.0})
 }
 
+// TestEmitRefuses: a value outside the tree's types, or a string yaml.v2
+// would write as !!binary, makes emitYAML refuse the document (and its
+// callers use yaml.v2), wherever it sits.
+func TestEmitRefuses(t *testing.T) {
+	for _, tree := range []any{
+		map[string]any{"k": "a\xffb"},
+		map[string]any{"k": []any{"ok", "\xfe"}},
+		map[string]any{"a": map[string]any{"\xff": int64(1)}},
+		map[string]any{"k": uint(1)},
+		map[string]any{"k": []string{"typed"}},
+		[]int{1},
+	} {
+		if out, ok := emitYAML(tree); ok {
+			t.Errorf("emitYAML(%#v) = %q, want a refusal", tree, out)
+		}
+	}
+}
+
 // FuzzEmit compares emitYAML with yaml.v2 on fuzzed strings as keys and
 // values (make fuzz runs it).
 func FuzzEmit(f *testing.F) {
 	for _, s := range trickyStrings {
 		f.Add(s, "v")
 	}
+	f.Add("a\xffb", "v")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		if !emittable(a) || !emittable(b) {
+		if !utf8.ValidString(a) || !utf8.ValidString(b) {
+			// yaml.v2 writes these as !!binary; emitYAML refuses them.
+			if _, ok := emitYAML(map[string]any{a: b}); ok {
+				t.Fatalf("emitYAML wrote invalid UTF-8 %q: %q", a, b)
+			}
 			return
 		}
 		assertEmitsAsYAMLv2(t, map[string]any{a: b, "k": []any{a, map[string]any{b: a}}})

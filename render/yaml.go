@@ -105,27 +105,29 @@ func marshalSettingsWith(settings, extra esspec.Settings) (without, with []byte,
 			m[k] = settingValue(v)
 		}
 	}
-	if len(settings) == 0 || !emittable(m) {
-		if without, err = marshalSettings(settings); err != nil {
-			return nil, nil, err
+	if len(settings) > 0 {
+		e := newEmitter()
+		e.increaseIndent(false, false)
+		without = make([]byte, 0, 1024)
+		for _, k := range sortedKeys(m) {
+			start := len(e.buf)
+			e.mappingEntry(k, m[k])
+			// The entry ends as a document of its own would: the next
+			// one starts from a fresh line either way.
+			e.writeIndent()
+			if _, isExtra := extra[k]; !isExtra {
+				without = append(without, e.buf[start:]...)
+			}
 		}
-		with, err = yamlv2.Marshal(m)
-		return without, with, err
-	}
-	e := &emitter{buf: make([]byte, 0, 1024), indent: -1, whitespace: true, indention: true}
-	e.increaseIndent(false, false)
-	without = make([]byte, 0, 1024)
-	for _, k := range sortedKeys(m) {
-		start := len(e.buf)
-		e.mappingEntry(k, m[k])
-		// The entry ends as a document of its own would: the next one
-		// starts from a fresh line either way.
-		e.writeIndent()
-		if _, isExtra := extra[k]; !isExtra {
-			without = append(without, e.buf[start:]...)
+		if !e.refused {
+			return without, e.buf, nil
 		}
 	}
-	return without, e.buf, nil
+	if without, err = marshalSettings(settings); err != nil {
+		return nil, nil, err
+	}
+	with, err = yamlv2.Marshal(m)
+	return without, with, err
 }
 
 // settingValue turns a setting's value into the tree emitYAML writes
