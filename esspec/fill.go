@@ -120,7 +120,8 @@ func fill(dst reflect.Value, v any) error {
 }
 
 // fieldIndexes maps a struct's JSON field names to their indexes, with
-// embedded structs' fields promoted, as jsonFields names them.
+// the fields of embedded structs without a JSON name promoted; jsonFields
+// gives their types for the walk.
 func fieldIndexes(t reflect.Type) map[string][]int {
 	fields := map[string][]int{}
 	for f := range t.Fields() {

@@ -436,21 +436,8 @@ func (d *decoder) anyValue(n *yaml.Node, path *field.Path) any {
 // struct's own.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range jsonFields(f.Type) {
-				fields[k] = v
-			}
-			continue
-		}
-		if !f.IsExported() || name == "-" {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		fields[name] = f.Type
+	for name, index := range fieldIndexes(t) {
+		fields[name] = t.FieldByIndex(index).Type
 	}
 	return fields
 }

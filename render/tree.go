@@ -266,8 +266,7 @@ fields:
 // as a string. A marshaler still decides for itself.
 func quotedTree(v reflect.Value) (any, error) {
 	t := v.Type()
-	if t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) ||
-		v.CanAddr() && (reflect.PointerTo(t).Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType)) {
+	if m := marshalersOf(t); m&(ownJSON|ownText) != 0 || v.CanAddr() && m&(addrJSON|addrText) != 0 {
 		return treeOf(v, 0)
 	}
 	if t.Kind() == reflect.Pointer {
