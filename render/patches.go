@@ -2,19 +2,21 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-	"sigs.k8s.io/yaml"
 
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/render/kpatch"
 )
 
-// applyPatches applies spec.patches to the rendered objects with
-// kustomize, in memory, one patch per run so that an error names the
+// applyPatches applies spec.patches to the rendered objects as kustomize
+// would (package kpatch), in memory, one patch per run so that an error names the
 // patch it comes from. A patch that changes nothing (its target matches
 // no object) is an error: it is almost always a typo in the target.
 // Patches come after the config hash: a patch to a ConfigMap does not
@@ -33,9 +35,9 @@ func applyPatches(c *esspec.Resolved, objs Objects) (Objects, error) {
 	}
 	for i, p := range c.Spec.Patches {
 		path := field.NewPath("spec", "patches").Index(i)
-		patched, err := kustomize(before, &p)
+		patched, err := patchObjects(before, &p)
 		if err != nil {
-			return nil, invalidPatch(path, &p, "kustomize refused it: "+err.Error())
+			return nil, invalidPatch(path, &p, "it does not apply: "+err.Error())
 		}
 		after, err := patched.YAML()
 		if err != nil {
@@ -65,39 +67,46 @@ func invalidPatch(path *field.Path, p *esspec.Patch, detail string) error {
 	return &esspec.InvalidError{Errors: field.ErrorList{field.Invalid(path, target, detail)}}
 }
 
-// kustomize runs a kustomization whose only resource is a stream of
-// objects, with one patch, and returns the objects it builds, in order.
-func kustomize(stream []byte, patch *esspec.Patch) (Objects, error) {
-	entry := map[string]any{"patch": patch.Patch}
-	if patch.Target != nil {
-		entry["target"] = patch.Target
+// patchObjects applies one patch to the objects of a YAML stream (esgen's
+// own, which kustomize would read) and returns the objects it leaves.
+func patchObjects(stream []byte, patch *esspec.Patch) (Objects, error) {
+	var nodes []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(stream))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, doc.Content[0])
 	}
-	k := map[string]any{"resources": []string{"objects.yaml"}, "patches": []any{entry}}
-	kustomization, err := yaml.Marshal(k)
+	var target *kpatch.Target
+	if t := patch.Target; t != nil {
+		target = &kpatch.Target{Group: t.Group, Version: t.Version, Kind: t.Kind, Name: t.Name, Namespace: t.Namespace,
+			LabelSelector: t.LabelSelector, AnnotationSelector: t.AnnotationSelector}
+	}
+	nodes, err := kpatch.Apply(nodes, patch.Patch, target)
 	if err != nil {
 		return nil, err
 	}
-	fs := filesys.MakeFsInMemory()
-	if err := fs.WriteFile("/esgen/objects.yaml", stream); err != nil {
-		return nil, err
-	}
-	if err := fs.WriteFile("/esgen/kustomization.yaml", kustomization); err != nil {
-		return nil, err
-	}
-	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/esgen")
-	if err != nil {
-		return nil, err
-	}
-	var out Objects
-	for _, r := range resources.Resources() {
+	out := make(Objects, 0, len(nodes))
+	for _, n := range nodes {
 		// Back to the Go types, so that every consumer (check, describe,
 		// diff) sees patched objects as it sees unpatched ones; through
 		// JSON, whose numbers the apimachinery helpers expect.
-		data, err := r.MarshalJSON()
+		data, err := kpatch.ToJSON(n)
 		if err != nil {
 			return nil, err
 		}
-		obj, err := typed(data, r.GetApiVersion(), r.GetKind())
+		var meta struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+		}
+		if err := json.Unmarshal(data, &meta); err != nil {
+			return nil, err
+		}
+		obj, err := typed(data, meta.APIVersion, meta.Kind)
 		if err != nil {
 			return nil, err
 		}

@@ -74,7 +74,7 @@ func TestPatchErrors(t *testing.T) {
 		{"malformed", `  - target: {kind: StatefulSet}
     patch: |-
       - {op: bogus, path: /x}
-`, "spec.patches[0]", "kustomize refused it"},
+`, "spec.patches[0]", "it does not apply"},
 		{"wrong type for the object", `  - target: {kind: StatefulSet}
     patch: |-
       - {op: add, path: /metadata/labels/x, value: true}
@@ -87,7 +87,7 @@ func TestPatchErrors(t *testing.T) {
       kind: ConfigMap
       metadata: {name: nothing-here}
       data: {a: b}
-`, "spec.patches[1]", "kustomize refused it"},
+`, "spec.patches[1]", "it does not apply"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := render.Render(patchSpec(t, tc.patches))
