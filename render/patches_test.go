@@ -79,6 +79,12 @@ func TestPatchErrors(t *testing.T) {
     patch: |-
       - {op: add, path: /metadata/labels/x, value: true}
 `, "spec.patches[0]", "cannot unmarshal bool"},
+		// kustomize would follow the new name into the StatefulSet's
+		// volumes; esgen refuses a rename instead.
+		{"renames", `  - target: {kind: ConfigMap}
+    patch: |-
+      - {op: replace, path: /metadata/name, value: other}
+`, "spec.patches[0]", "rename through the spec"},
 		{"second of two", `  - target: {kind: StatefulSet}
     patch: |-
       - {op: add, path: /metadata/labels/x, value: "y"}

@@ -411,6 +411,14 @@ func applyJSON(objects []*yaml.Node, ops jsonpatch.Patch, target *Target) ([]*ya
 		if err := validPatch(&out); err != nil {
 			return nil, fmt.Errorf("after the patch: %w", err)
 		}
+		// kustomize follows a renamed object into the fields that refer
+		// to it (its name reference transformer); esgen's objects refer
+		// to each other by the names the spec gives them, so a patch
+		// does not rename.
+		if after := idOf(&out); after.name != o.name {
+			return nil, fmt.Errorf("it renames the %s %q to %q: esgen's objects refer to each other by name; rename through the spec",
+				o.kind, o.name, after.name)
+		}
 		objects[i] = &out
 	}
 	return finish(objects)

@@ -260,3 +260,23 @@ func TestGeneratedMatchKustomize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPatch runs generated patches from fuzzed seeds (`make fuzz`).
+func FuzzPatch(f *testing.F) {
+	streams := exampleStreams(f)
+	names := make([]string, 0, len(streams))
+	for n := range streams {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	f.Add(uint64(0), uint64(7))
+	f.Add(uint64(47), uint64(7))
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		r := rand.New(rand.NewPCG(a, b))
+		stream := streams[names[r.IntN(len(names))]]
+		patch, target := genPatch(r, stream)
+		if err := compare(stream, patch, target); err != nil {
+			t.Errorf("target %+v\n%s\n%v", target, patch, err)
+		}
+	})
+}
