@@ -69,7 +69,9 @@ fuzz:
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzProperties$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./render/kpatch -run '^$$' -fuzz '^FuzzPatch$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./krm -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./cmd/esgen -run '^$$' -fuzz '^FuzzFn$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:
 	rm -rf bin

@@ -26,6 +26,10 @@ func FuzzProcess(f *testing.F) {
 		"items:\n- &a " + spec + "{name: x}}\n- *a",
 		"items:\n- {kind: [ElasticsearchCluster], apiVersion: esgen.dev/v1alpha1}",
 		"functionConfig: " + spec + "{name: x}, spec: {version: 8.19.20, nodeSets: [{name: a, count: 1}]}}",
+		// kyaml's getters read a sequence as key, value pairs and panicked on
+		// an odd one: esgen's read only mappings.
+		"functionConfig: [a]",
+		"functionConfig: " + spec + "[a]}",
 	} {
 		f.Add([]byte(head + s + "\n"))
 	}

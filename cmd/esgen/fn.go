@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/esgen/esgen/krm/specs"
 )
@@ -41,8 +40,7 @@ func cmdFn(e *env, args []string) error {
 		return fmt.Errorf("stdin: the ResourceList is larger than %d bytes", maxResourceListBytes)
 	}
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &out, KeepReaderAnnotations: true}
-	results, err := execute(rw)
+	results, err := execute(input, &out)
 	if errors.Is(err, errNotList) {
 		return fmt.Errorf("stdin holds no ResourceList (kind: %s); to render a spec file, use esgen render", resourceListKind)
 	}
@@ -61,41 +59,49 @@ func cmdFn(e *env, args []string) error {
 	return nil
 }
 
-var errNotList = errors.New("not a ResourceList")
-
 // execute runs specs.Process on a ResourceList as kyaml's
-// framework.Execute runs a processor (krm.Process for Go tools): read
-// the items, keep the orchestrator's annotations in step, write the items
-// back with the results, which on an error hold it and leave the items as
-// they came. esgen fn does it itself so that the esgen binary does not
-// link the framework.
-func execute(rw *kio.ByteReadWriter) ([]*specs.Result, error) {
-	items, err := rw.Read()
+// framework.Execute runs krm.Process over a kio.ByteReadWriter with
+// KeepReaderAnnotations: read the items, keep the orchestrator's
+// annotations in step, write the items back with the results, which on
+// an error hold it and leave the items as they came. What it writes is
+// framework.Execute's output byte for byte (TestFnDifferential); esgen
+// does it itself so that the esgen binary does not link kyaml.
+func execute(input []byte, w io.Writer) ([]*specs.Result, error) {
+	list, err := readResourceList(input)
+	if errors.Is(err, errNotList) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
 	}
-	// The reader knows what wrapped the items only once it has read them.
-	if rw.WrappingKind != resourceListKind {
-		return nil, errNotList
-	}
-	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
+	originals, err := preprocessAnnotations(list.items)
 	if err != nil {
 		return nil, err
 	}
-	items, results := specs.Process(items, rw.FunctionConfig)
-	if err := kio.ReconcileInternalAnnotations(items, annotations); err != nil {
+	items, results := specs.Process(list.items, list.functionConfig)
+	if err := reconcileAnnotations(items, originals); err != nil {
 		return nil, err
 	}
 	if len(results) > 0 {
-		b, err := yaml.Marshal(results)
-		if err != nil {
-			return nil, err
-		}
-		if rw.Results, err = yaml.Parse(string(b)); err != nil {
+		if list.results, err = resultsNode(results); err != nil {
 			return nil, err
 		}
 	}
-	return results, rw.Write(items)
+	return results, writeResourceList(w, list, items)
+}
+
+// resultsNode returns the results as framework.Execute puts them in the
+// ResourceList: marshalled with kyaml's encoder settings, then parsed.
+func resultsNode(results []*specs.Result) (*yaml.Node, error) {
+	var b bytes.Buffer
+	if err := encode(&b, results); err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b.Bytes(), &doc); err != nil {
+		return nil, err
+	}
+	return doc.Content[0], nil
 }
 
 // resultLine writes a result as esgen writes its problems:

@@ -251,11 +251,11 @@ func TestGitOpsExample(t *testing.T) {
 	}
 }
 
-// TestFnMatchesFrameworkExecute: esgen fn runs krm/specs without kyaml's
-// function framework; its output must be byte for byte what
-// framework.Execute with krm.Process writes, for rendered items, a
-// generator, warnings, errors, the orchestrator's annotations and items
-// that are not specs.
+// TestFnMatchesFrameworkExecute: esgen fn runs krm/specs without kyaml;
+// its output must be byte for byte what framework.Execute with
+// krm.Process writes, for rendered items, a generator, warnings, errors,
+// the orchestrator's annotations and items that are not specs, here
+// through the command itself (TestFnDifferential tries many more lists).
 func TestFnMatchesFrameworkExecute(t *testing.T) {
 	spec := func(t *testing.T, name, from, to string) *yaml.RNode {
 		data, err := os.ReadFile(filepath.Join("..", "..", "examples", name))

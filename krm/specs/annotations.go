@@ -1,21 +1,50 @@
 package specs
 
 import (
+	"bytes"
 	"slices"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/esgen/esgen/esspec"
 )
 
+// internalPrefix starts the annotations orchestrators use to track
+// resources (kyaml's kioutil).
+const internalPrefix = "internal.config.kubernetes.io/"
+
 // specYAML returns a spec resource as the YAML esgen loads, without the
 // tools' annotations. The resource itself is not changed: on an error the
-// items go back as they came.
-func specYAML(rn *yaml.RNode) ([]byte, error) {
-	spec := rn.Copy()
-	stripToolAnnotations(spec.YNode())
-	s, err := spec.String()
-	return []byte(s), err
+// items go back as they came. The encoder is set as kyaml's, which wrote
+// these bytes before, so that esgen's messages about a spec stay the same.
+func specYAML(n *yaml.Node) ([]byte, error) {
+	spec := copyNode(n)
+	stripToolAnnotations(spec)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent()
+	err := enc.Encode(spec)
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	return b.Bytes(), err
+}
+
+// copyNode returns a deep copy of n as kyaml's yaml.CopyYNode makes it:
+// its content is copied, an alias still points at the original anchor.
+func copyNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, item := range n.Content {
+			c.Content[i] = copyNode(item)
+		}
+	}
+	return &c
 }
 
 // stripToolAnnotations removes the tools' annotations from a resource's
@@ -67,4 +96,83 @@ func keyIndex(n *yaml.Node, key string) int {
 		}
 	}
 	return -1
+}
+
+// topString returns the scalar value of a resource's top-level field,
+// such as kind, or "" when the resource is not a mapping or lacks it.
+func topString(n *yaml.Node, key string) string {
+	if isNull(n) {
+		return ""
+	}
+	if i := keyIndex(n, key); i >= 0 {
+		return n.Content[i+1].Value
+	}
+	return ""
+}
+
+// metaString returns the scalar value of a field of a resource's
+// metadata, such as name, or "" when there is none. As in kyaml, only a
+// key's first entry counts, and an empty value is no value.
+func metaString(n *yaml.Node, key string) string {
+	if isNull(n) {
+		return ""
+	}
+	i := keyIndex(n, "metadata")
+	if i < 0 || isNilOrEmpty(n.Content[i+1]) {
+		return ""
+	}
+	meta := n.Content[i+1]
+	if j := keyIndex(meta, key); j >= 0 && !isNilOrEmpty(meta.Content[j+1]) {
+		return meta.Content[j+1].Value
+	}
+	return ""
+}
+
+// annotationsOf returns a resource's annotations as kyaml's GetMeta reads
+// them: an annotations value that is not a mapping gives none, a
+// duplicate key takes its first entry's value, a null key or value
+// reads as "".
+func annotationsOf(n *yaml.Node) map[string]string {
+	if isNull(n) {
+		return nil
+	}
+	i := keyIndex(n, "metadata")
+	if i < 0 || isNilOrEmpty(n.Content[i+1]) {
+		return nil
+	}
+	meta := n.Content[i+1]
+	j := keyIndex(meta, "annotations")
+	if j < 0 || isNilOrEmpty(meta.Content[j+1]) {
+		return nil
+	}
+	annotations := meta.Content[j+1]
+	if annotations.Kind != yaml.MappingNode {
+		return nil
+	}
+	m := make(map[string]string, len(annotations.Content)/2)
+	for k := 0; k+1 < len(annotations.Content); k += 2 {
+		first := keyIndex(annotations, annotations.Content[k].Value)
+		m[scalarValue(annotations.Content[first])] = scalarValue(annotations.Content[first+1])
+	}
+	return m
+}
+
+// isNull reports whether n is missing or tagged null, which kyaml treats
+// as no resource at all.
+func isNull(n *yaml.Node) bool { return n == nil || n.Tag == "!!null" }
+
+// isNilOrEmpty is kyaml's yaml.IsYNodeNilOrEmpty: a value that is as good
+// as absent.
+func isNilOrEmpty(n *yaml.Node) bool {
+	return isNull(n) ||
+		(n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) == 0 ||
+		n.IsZero()
+}
+
+// scalarValue is kyaml's yaml.GetValue: "" for a null.
+func scalarValue(n *yaml.Node) string {
+	if isNull(n) {
+		return ""
+	}
+	return n.Value
 }

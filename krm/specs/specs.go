@@ -1,10 +1,11 @@
 // Package specs is the core of esgen's KRM function (package krm)
-// without kyaml's function framework: it renders the esgen specs among a
-// ResourceList's items and reports results in the framework's form. The
-// esgen command runs `esgen fn` on it directly, so that no esgen process
-// links the framework's packages (kube-openapi's validation and its
-// formats, whose initialisation alone took 3 ms of every esgen process);
-// package krm wraps it for framework.Execute.
+// without kyaml: it renders the esgen specs among a ResourceList's items,
+// given as go.yaml.in/yaml/v3 nodes, and reports results in the form of
+// kyaml's function framework. The esgen command runs `esgen fn` on it
+// directly, so that no esgen process links kyaml and what it pulls in
+// (kube-openapi, gnostic, protobuf, go-openapi), whose initialisation
+// and size every esgen process paid for; package krm wraps it for
+// framework.Execute.
 package specs
 
 import (
@@ -15,9 +16,8 @@ import (
 	"strconv"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/esgen/esgen/esspec"
 	"github.com/esgen/esgen/render"
@@ -39,13 +39,24 @@ const (
 )
 
 // Result is one finding about a spec. Its YAML is that of kyaml's
-// framework.Result, which ResourceList.results holds.
+// framework.Result, which ResourceList.results holds: the same keys in
+// the same order, each left out when empty.
 type Result struct {
-	Message     string                   `yaml:"message,omitempty" json:"message,omitempty"`
-	Severity    Severity                 `yaml:"severity,omitempty" json:"severity,omitempty"`
-	ResourceRef *yaml.ResourceIdentifier `yaml:"resourceRef,omitempty" json:"resourceRef,omitempty"`
-	Field       *Field                   `yaml:"field,omitempty" json:"field,omitempty"`
-	File        *File                    `yaml:"file,omitempty" json:"file,omitempty"`
+	Message     string              `yaml:"message,omitempty" json:"message,omitempty"`
+	Severity    Severity            `yaml:"severity,omitempty" json:"severity,omitempty"`
+	ResourceRef *ResourceIdentifier `yaml:"resourceRef,omitempty" json:"resourceRef,omitempty"`
+	Field       *Field              `yaml:"field,omitempty" json:"field,omitempty"`
+	File        *File               `yaml:"file,omitempty" json:"file,omitempty"`
+}
+
+// ResourceIdentifier is the resource a result is about. Its YAML is that
+// of kyaml's yaml.ResourceIdentifier, whose inlined TypeMeta and NameMeta
+// give these four keys in this order.
+type ResourceIdentifier struct {
+	APIVersion string `yaml:"apiVersion,omitempty" json:"apiVersion,omitempty"`
+	Kind       string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	Name       string `yaml:"name,omitempty" json:"name,omitempty"`
+	Namespace  string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
 }
 
 // Field is the field path a result is about.
@@ -84,9 +95,13 @@ type File struct {
 // order but not its line breaks: its emitter (go.yaml.in/yaml/v3) never
 // folds a plain string longer than 80 columns, which yaml.v2 does. The
 // values are the same.
-func Process(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, []*Result) {
+//
+// Items and functionConfig are the nodes the ResourceList holds them in
+// (never document nodes); a nil item or functionConfig is no spec. Items
+// that are not specs come back as the same nodes, untouched.
+func Process(items []*yaml.Node, functionConfig *yaml.Node) ([]*yaml.Node, []*Result) {
 	var results []*Result
-	rendered := map[int][]*yaml.RNode{}
+	rendered := map[int][]*yaml.Node{}
 	clusters := map[identity]bool{}
 	for i, item := range items {
 		if !isSpec(item) {
@@ -97,7 +112,7 @@ func Process(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, []
 		results = append(results, res...)
 		clusters[identityOf(item)] = true
 	}
-	var generated []*yaml.RNode
+	var generated []*yaml.Node
 	if fc := functionConfig; fc != nil && isSpec(fc) && !clusters[identityOf(fc)] {
 		objs, res := renderItem(fc)
 		generated = objs
@@ -110,16 +125,16 @@ func Process(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, []
 }
 
 // isSpec reports whether a resource is an esgen spec.
-func isSpec(rn *yaml.RNode) bool {
-	group, _, _ := strings.Cut(rn.GetApiVersion(), "/")
-	return rn.GetKind() == esspec.Kind && group == Group
+func isSpec(n *yaml.Node) bool {
+	group, _, _ := strings.Cut(topString(n, "apiVersion"), "/")
+	return topString(n, "kind") == esspec.Kind && group == Group
 }
 
 // identity is what tells two specs apart within one kustomization.
 type identity struct{ apiVersion, kind, namespace, name string }
 
-func identityOf(rn *yaml.RNode) identity {
-	return identity{rn.GetApiVersion(), rn.GetKind(), rn.GetNamespace(), rn.GetName()}
+func identityOf(n *yaml.Node) identity {
+	return identity{topString(n, "apiVersion"), topString(n, "kind"), metaString(n, "namespace"), metaString(n, "name")}
 }
 
 // HasError reports whether a result is an error: the function failed.
@@ -129,8 +144,8 @@ func HasError(results []*Result) bool {
 
 // replaceSpecs returns items with each rendered one replaced by its
 // objects, then the generated objects.
-func replaceSpecs(items []*yaml.RNode, rendered map[int][]*yaml.RNode, generated []*yaml.RNode) []*yaml.RNode {
-	out := make([]*yaml.RNode, 0, len(items)+len(generated))
+func replaceSpecs(items []*yaml.Node, rendered map[int][]*yaml.Node, generated []*yaml.Node) []*yaml.Node {
+	out := make([]*yaml.Node, 0, len(items)+len(generated))
 	for i, item := range items {
 		if objs, ok := rendered[i]; ok {
 			out = append(out, objs...)
@@ -143,12 +158,10 @@ func replaceSpecs(items []*yaml.RNode, rendered map[int][]*yaml.RNode, generated
 
 // renderItem renders one spec resource into its objects, or says why it
 // cannot, as results about that resource.
-func renderItem(rn *yaml.RNode) ([]*yaml.RNode, []*Result) {
-	ref := &yaml.ResourceIdentifier{
-		TypeMeta: yaml.TypeMeta{APIVersion: rn.GetApiVersion(), Kind: rn.GetKind()},
-		NameMeta: yaml.NameMeta{Name: rn.GetName(), Namespace: rn.GetNamespace()},
-	}
-	file := fileOf(rn)
+func renderItem(n *yaml.Node) ([]*yaml.Node, []*Result) {
+	id := identityOf(n)
+	ref := &ResourceIdentifier{APIVersion: id.apiVersion, Kind: id.kind, Name: id.name, Namespace: id.namespace}
+	file := fileOf(n)
 	var results []*Result
 	report := func(severity Severity, fieldPath, message string) {
 		r := &Result{Message: message, Severity: severity, ResourceRef: ref, File: file}
@@ -157,7 +170,7 @@ func renderItem(rn *yaml.RNode) ([]*yaml.RNode, []*Result) {
 		}
 		results = append(results, r)
 	}
-	data, err := specYAML(rn)
+	data, err := specYAML(n)
 	if err != nil {
 		report(Error, "", "cannot read the spec: "+err.Error())
 		return nil, results
@@ -178,11 +191,21 @@ func renderItem(rn *yaml.RNode) ([]*yaml.RNode, []*Result) {
 }
 
 // fileOf returns the file an orchestrator read a resource from, as its
-// annotations record it, or nil when they do not.
-func fileOf(rn *yaml.RNode) *File {
-	path, index, err := kioutil.GetFileAnnotations(rn)
-	if err != nil || path == "" {
+// annotations record it, or nil when they do not. The internal
+// annotations win over the legacy ones, as in kyaml's
+// kioutil.GetFileAnnotations, even when empty.
+func fileOf(n *yaml.Node) *File {
+	annotations := annotationsOf(n)
+	path, found := annotations[internalPrefix+"path"]
+	if !found {
+		path = annotations["config.kubernetes.io/path"]
+	}
+	if path == "" {
 		return nil
+	}
+	index, found := annotations[internalPrefix+"index"]
+	if !found {
+		index = annotations["config.kubernetes.io/index"]
 	}
 	i, _ := strconv.Atoi(index) // none: the file's only resource
 	return &File{Path: path, Index: i}
@@ -247,18 +270,18 @@ func errorProblems(errs field.ErrorList) []problem {
 // for it, so that a kyaml writer keeps esgen's quoting, block strings and
 // key order, which converting the typed object would not (its status,
 // and whole numbers such as 2147483647 as floats).
-func objectNodes(objs render.Objects) ([]*yaml.RNode, error) {
-	nodes := make([]*yaml.RNode, 0, len(objs))
+func objectNodes(objs render.Objects) ([]*yaml.Node, error) {
+	nodes := make([]*yaml.Node, 0, len(objs))
 	for _, obj := range objs {
 		doc, err := render.MarshalObject(obj)
 		if err != nil {
 			return nil, err
 		}
-		n, err := yaml.Parse(string(doc))
-		if err != nil {
-			return nil, fmt.Errorf("esgen's own YAML for %s %s does not parse: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
+		var n yaml.Node
+		if err := yaml.Unmarshal(doc, &n); err != nil || n.Kind != yaml.DocumentNode || len(n.Content) != 1 {
+			return nil, fmt.Errorf("esgen's own YAML for %s %s does not parse as one document: %v", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 		}
-		nodes = append(nodes, n)
+		nodes = append(nodes, n.Content[0])
 	}
 	return nodes, nil
 }
