@@ -82,6 +82,21 @@ func (e *emitter) node(v any, mapping, simpleKey bool) {
 			e.mappingEntry(k, v[k])
 		}
 		e.popIndent()
+	case fieldMap:
+		if len(v) == 0 {
+			e.emptyFlow("{", "}")
+			return
+		}
+		e.increaseIndent(false, false)
+		for _, item := range v {
+			k, ok := item.Key.(string)
+			if !ok {
+				e.refused = true
+				return
+			}
+			e.mappingEntry(k, item.Value)
+		}
+		e.popIndent()
 	case []any:
 		if len(v) == 0 {
 			e.emptyFlow("[", "]")
@@ -597,16 +612,19 @@ func sortedKeys(m map[string]any) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b string) int {
-		switch {
-		case keyLess(a, b):
-			return -1
-		case keyLess(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(keys, keyCompare)
 	return keys
+}
+
+// keyCompare is keyLess as a comparison.
+func keyCompare(a, b string) int {
+	switch {
+	case keyLess(a, b):
+		return -1
+	case keyLess(b, a):
+		return 1
+	}
+	return 0
 }
 
 func keyLess(a, b string) bool {

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	yamlv2 "go.yaml.in/yaml/v2"
 	"math"
 	"reflect"
 	"slices"
@@ -228,9 +229,10 @@ func mapKey(k reflect.Value) (string, error) {
 	}
 }
 
+// structTree is a struct's mapping, its keys in yaml.v2's order.
 func structTree(v reflect.Value, depth int) (any, error) {
 	fields := fieldsOf(v.Type())
-	out := make(map[string]any, len(fields))
+	out := make(fieldMap, 0, len(fields))
 fields:
 	for i := range fields {
 		f := &fields[i]
@@ -257,10 +259,16 @@ fields:
 		if err != nil {
 			return nil, err
 		}
-		out[f.name] = item
+		out = append(out, yamlv2.MapItem{Key: f.key, Value: item})
 	}
 	return out, nil
 }
+
+// fieldMap is a YAML mapping whose items are in the order yaml.v2 sorts a
+// map's keys into: the tree of a struct, built in its fields' cached
+// order. It is yaml.v2's MapSlice, so the fallback to yaml.v2 writes it
+// as it would the map.
+type fieldMap = yamlv2.MapSlice
 
 // quotedTree is a ",string" field's value: the JSON text of a scalar,
 // as a string. A marshaler still decides for itself.
@@ -301,6 +309,7 @@ func quotedTree(v reflect.Value) (any, error) {
 // embedded structs) and what its tag says.
 type treeField struct {
 	name      string
+	key       any // name, boxed once for the mapping's items
 	tagged    bool
 	index     []int
 	omitEmpty bool
@@ -426,6 +435,12 @@ func typeFields(t reflect.Type) []treeField {
 			out = append(out, fields[i])
 		}
 		i = j
+	}
+	// In the order yaml.v2 writes a mapping's keys, so that a struct's
+	// mapping is built sorted and never sorted again.
+	slices.SortFunc(out, func(a, b treeField) int { return keyCompare(a.name, b.name) })
+	for i := range out {
+		out[i].key = out[i].name
 	}
 	return slices.Clip(out)
 }

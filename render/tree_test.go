@@ -5,6 +5,8 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"fmt"
+	yamlv2 "go.yaml.in/yaml/v2"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,9 +47,56 @@ func assertTreeMatchesJSON(t *testing.T, name string, v any) {
 	if (wantErr != nil) != (gotErr != nil) {
 		t.Fatalf("%s: encoding/json error %v, toTree error %v", name, wantErr, gotErr)
 	}
+	got, err := plainTree(got)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("%s: toTree differs from encoding/json (-json +toTree):\n%s", name, diff)
 	}
+}
+
+// plainTree turns a tree's fieldMaps into maps, after checking that each
+// holds its keys once, in yaml.v2's order (the emitter writes them as
+// they come).
+func plainTree(v any) (any, error) {
+	switch v := v.(type) {
+	case fieldMap:
+		out := make(map[string]any, len(v))
+		for i, item := range v {
+			k, ok := item.Key.(string)
+			if !ok {
+				return nil, fmt.Errorf("key %v is not a string", item.Key)
+			}
+			if i > 0 && keyCompare(v[i-1].Key.(string), k) >= 0 {
+				return nil, fmt.Errorf("key %q after %q: not in yaml.v2's order", k, v[i-1].Key)
+			}
+			var err error
+			if out[k], err = plainTree(item.Value); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			var err error
+			if out[k], err = plainTree(item); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			var err error
+			if out[i], err = plainTree(item); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return v, nil
 }
 
 // TestTreeMatchesJSONOnRenders compares toTree with encoding/json on
@@ -80,8 +129,39 @@ func TestTreeMatchesJSONOnRenders(t *testing.T) {
 			t.Fatalf("%s: %v", c.Metadata.Name, err)
 		}
 		for _, obj := range objs {
-			assertTreeMatchesJSON(t, c.Metadata.Name+": "+obj.GetObjectKind().GroupVersionKind().Kind+"/"+obj.GetName(), obj)
+			name := c.Metadata.Name + ": " + obj.GetObjectKind().GroupVersionKind().Kind + "/" + obj.GetName()
+			assertTreeMatchesJSON(t, name, obj)
+			assertMarshalsAsMaps(t, name, obj)
 		}
+	}
+}
+
+// assertMarshalsAsMaps: MarshalObject, which writes a struct's fieldMap
+// in its stored order, writes what yaml.v2 writes for the same tree
+// made of maps, pruned the same way (the path before fieldMaps).
+func assertMarshalsAsMaps(t *testing.T, name string, obj Object) {
+	t.Helper()
+	got, err := MarshalObject(obj)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	v, err := toTree(reflect.ValueOf(obj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := plainTree(v)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	m := plain.(map[string]any)
+	delete(m, "status")
+	prune(m)
+	want, err := yamlv2.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s: MarshalObject differs from yaml.v2 on maps\n--- maps:\n%s\n--- MarshalObject:\n%s", name, want, got)
 	}
 }
 

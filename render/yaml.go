@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"reflect"
+	"slices"
 	"time"
 
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -51,20 +52,23 @@ func MarshalObject(obj Object) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 	}
-	tree, ok := v.(map[string]any)
-	if !ok {
-		// A nil object: JSON null, which sigs.k8s.io/yaml writes as {}.
-		tree = map[string]any{}
-	}
 	// Status is the cluster's to write.
-	delete(tree, "status")
-	prune(tree)
+	switch tree := v.(type) {
+	case fieldMap:
+		v = pruneMapping(slices.DeleteFunc(tree, func(item yamlv2.MapItem) bool { return item.Key == "status" }))
+	case map[string]any: // an object with a JSON marshaler of its own
+		delete(tree, "status")
+		prune(tree)
+	default:
+		// A nil object: JSON null, which sigs.k8s.io/yaml writes as {}.
+		v = map[string]any{}
+	}
 	// The tree is JSON-shaped: write it as the YAML library under
 	// sigs.k8s.io/yaml does after its JSON round.
-	if out, ok := emitYAML(tree); ok {
+	if out, ok := emitYAML(v); ok {
 		return out, nil
 	}
-	return yamlv2.Marshal(tree)
+	return yamlv2.Marshal(v)
 }
 
 // marshalSettings writes elasticsearch.yml: one key per line, sorted,
@@ -181,6 +185,8 @@ func settingValue(v any) any {
 func pruneList(l []any) {
 	for i, item := range l {
 		switch item := item.(type) {
+		case fieldMap:
+			l[i] = pruneMapping(item)
 		case map[string]any:
 			prune(item)
 		case []any:
@@ -218,10 +224,45 @@ func prune(m map[string]any) {
 			if len(v) == 0 && !meaningfulEmpty[k] {
 				delete(m, k)
 			}
+		case fieldMap:
+			if v = pruneMapping(v); len(v) == 0 && !meaningfulEmpty[k] {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
 		case []any:
 			pruneList(v)
 		case json.Number:
 			m[k] = number(v)
 		}
 	}
+}
+
+// pruneMapping is prune for a struct's mapping: it returns m without
+// its nulls and empty mappings.
+func pruneMapping(m fieldMap) fieldMap {
+	out := m[:0]
+	for _, item := range m {
+		switch v := item.Value.(type) {
+		case nil:
+			continue
+		case map[string]any:
+			prune(v)
+			if len(v) == 0 && !meaningfulEmpty[item.Key.(string)] {
+				continue
+			}
+		case fieldMap:
+			pruned := pruneMapping(v)
+			if len(pruned) == 0 && !meaningfulEmpty[item.Key.(string)] {
+				continue
+			}
+			item.Value = pruned
+		case []any:
+			pruneList(v)
+		case json.Number:
+			item.Value = number(v)
+		}
+		out = append(out, item)
+	}
+	return out
 }
