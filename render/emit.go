@@ -22,10 +22,24 @@ import (
 // not know; the caller then uses yaml.v2.
 func emitYAML(tree any) (out []byte, ok bool) {
 	e := newEmitter()
+	ok = e.document(tree)
+	return e.buf, ok
+}
+
+// document appends tree as one document to the buffer, after what it
+// holds, and reports whether it could; when not, the buffer is as it was.
+func (e *emitter) document(tree any) bool {
+	start := len(e.buf)
+	e.column, e.indent, e.indents = 0, -1, e.indents[:0]
+	e.whitespace, e.indention, e.refused = true, true, false
 	e.node(tree, false, false)
 	// The implicit document end.
 	e.writeIndent()
-	return e.buf, !e.refused
+	if e.refused {
+		e.buf = e.buf[:start]
+		return false
+	}
+	return true
 }
 
 func newEmitter() *emitter {

@@ -128,10 +128,21 @@ func TestTreeMatchesJSONOnRenders(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.Metadata.Name, err)
 		}
+		var docs [][]byte
 		for _, obj := range objs {
 			name := c.Metadata.Name + ": " + obj.GetObjectKind().GroupVersionKind().Kind + "/" + obj.GetName()
 			assertTreeMatchesJSON(t, name, obj)
-			assertMarshalsAsMaps(t, name, obj)
+			doc := assertMarshalsAsMaps(t, name, obj)
+			docs = append(docs, doc)
+		}
+		// The stream reuses one tree's memory for the next: it must
+		// still be the documents written one by one.
+		stream, err := objs.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := bytes.Join(docs, []byte("---\n")); !bytes.Equal(stream, want) {
+			t.Fatalf("%s: YAML differs from its objects' MarshalObject", c.Metadata.Name)
 		}
 	}
 }
@@ -139,7 +150,7 @@ func TestTreeMatchesJSONOnRenders(t *testing.T) {
 // assertMarshalsAsMaps: MarshalObject, which writes a struct's fieldMap
 // in its stored order, writes what yaml.v2 writes for the same tree
 // made of maps, pruned the same way (the path before fieldMaps).
-func assertMarshalsAsMaps(t *testing.T, name string, obj Object) {
+func assertMarshalsAsMaps(t *testing.T, name string, obj Object) []byte {
 	t.Helper()
 	got, err := MarshalObject(obj)
 	if err != nil {
@@ -163,6 +174,7 @@ func assertMarshalsAsMaps(t *testing.T, name string, obj Object) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%s: MarshalObject differs from yaml.v2 on maps\n--- maps:\n%s\n--- MarshalObject:\n%s", name, want, got)
 	}
+	return got
 }
 
 type textKey struct{ a, b string }

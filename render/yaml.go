@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -19,35 +18,61 @@ import (
 // YAML writes the objects as one YAML stream, documents separated by
 // "---": keys sorted, and without what the typed objects carry but a
 // manifest should not (status, creationTimestamp: null, empty maps).
+// The documents are written one after the other into one buffer: a
+// short-lived esgen process pays for every fresh page it touches.
 func (objs Objects) YAML() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := objs.WriteYAML(&buf); err != nil {
-		return nil, err
+	e := newEmitter()
+	// esgen's objects take 2-3 KB each, a StatefulSet more.
+	e.buf = make([]byte, 0, 3<<10*len(objs))
+	for i, obj := range objs {
+		if i > 0 {
+			e.buf = append(e.buf, "---\n"...)
+		}
+		if err := e.object(obj); err != nil {
+			return nil, err
+		}
 	}
-	return buf.Bytes(), nil
+	return e.buf, nil
 }
 
 // WriteYAML writes the objects' YAML stream (see YAML) to w.
 func (objs Objects) WriteYAML(w io.Writer) error {
-	for i, obj := range objs {
-		doc, err := MarshalObject(obj)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			if _, err := io.WriteString(w, "---\n"); err != nil {
-				return err
-			}
-		}
-		if _, err := w.Write(doc); err != nil {
-			return err
-		}
+	out, err := objs.YAML()
+	if err != nil {
+		return err
 	}
-	return nil
+	_, err = w.Write(out)
+	return err
 }
 
 // MarshalObject writes one object as a clean YAML document.
 func MarshalObject(obj Object) ([]byte, error) {
+	e := newEmitter()
+	if err := e.object(obj); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
+}
+
+// object appends one object's document to the emitter's buffer.
+func (e *emitter) object(obj Object) error {
+	v, err := objectTree(obj)
+	if err != nil {
+		return err
+	}
+	// The tree is JSON-shaped: write it as the YAML library under
+	// sigs.k8s.io/yaml does after its JSON round.
+	if e.document(v) {
+		return nil
+	}
+	doc, err := yamlv2.Marshal(v)
+	e.buf = append(e.buf, doc...)
+	return err
+}
+
+// objectTree is an object's tree as MarshalObject writes it: without
+// status, nulls and empty maps.
+func objectTree(obj Object) (any, error) {
 	v, err := toTree(reflect.ValueOf(obj))
 	if err != nil {
 		return nil, fmt.Errorf("render: %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
@@ -55,20 +80,14 @@ func MarshalObject(obj Object) ([]byte, error) {
 	// Status is the cluster's to write.
 	switch tree := v.(type) {
 	case fieldMap:
-		v = pruneMapping(slices.DeleteFunc(tree, func(item yamlv2.MapItem) bool { return item.Key == "status" }))
+		return pruneMapping(slices.DeleteFunc(tree, func(item yamlv2.MapItem) bool { return item.Key == "status" })), nil
 	case map[string]any: // an object with a JSON marshaler of its own
 		delete(tree, "status")
 		prune(tree)
-	default:
-		// A nil object: JSON null, which sigs.k8s.io/yaml writes as {}.
-		v = map[string]any{}
+		return tree, nil
 	}
-	// The tree is JSON-shaped: write it as the YAML library under
-	// sigs.k8s.io/yaml does after its JSON round.
-	if out, ok := emitYAML(v); ok {
-		return out, nil
-	}
-	return yamlv2.Marshal(v)
+	// A nil object: JSON null, which sigs.k8s.io/yaml writes as {}.
+	return map[string]any{}, nil
 }
 
 // marshalSettings writes elasticsearch.yml: one key per line, sorted,
