@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/esgen/esgen/internal/ynode"
 )
 
 // The annotations kyaml keeps in step (kioutil).
@@ -45,24 +47,6 @@ var annotationPairs = []annotationPair{
 	{idAnnotation, legacyIDAnnotation, "id"},
 }
 
-// isNull is kyaml's IsMissingOrNull: kyaml treats a null as no node.
-func isNull(n *yaml.Node) bool { return n == nil || n.Tag == "!!null" }
-
-// isNilOrEmpty is kyaml's IsYNodeNilOrEmpty: a value as good as absent.
-func isNilOrEmpty(n *yaml.Node) bool {
-	return isNull(n) ||
-		(n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) == 0 ||
-		n.IsZero()
-}
-
-// scalarValue is kyaml's GetValue: "" for a null.
-func scalarValue(n *yaml.Node) string {
-	if isNull(n) {
-		return ""
-	}
-	return n.Value
-}
-
 // kindNames are kyaml's names for node kinds, which its errors use.
 var kindNames = map[yaml.Kind]string{
 	yaml.DocumentNode: "DocumentNode",
@@ -75,7 +59,7 @@ var kindNames = map[yaml.Kind]string{
 // checkMapping is kyaml's ErrorIfInvalid(n, MappingNode), with its
 // message: a null passes, as kyaml lets it.
 func checkMapping(n *yaml.Node) error {
-	if isNull(n) {
+	if ynode.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
@@ -113,7 +97,7 @@ func firstValue(n *yaml.Node, key string) *yaml.Node {
 // fieldValue is kyaml's FieldMatcher{Name: key}: nil in a null, an error in
 // what is not a mapping.
 func fieldValue(n *yaml.Node, key string) (*yaml.Node, error) {
-	if isNull(n) {
+	if ynode.IsNull(n) {
 		return nil, nil
 	}
 	if err := checkMapping(n); err != nil {
@@ -139,7 +123,7 @@ func lookupPath(n *yaml.Node, path ...string) (*yaml.Node, error) {
 // stops it without an error.
 func lookupCreate(n *yaml.Node, path ...string) (*yaml.Node, error) {
 	for _, key := range path {
-		if isNull(n) {
+		if ynode.IsNull(n) {
 			return nil, nil
 		}
 		if err := checkMapping(n); err != nil {
@@ -232,21 +216,21 @@ type resourceMeta struct {
 // what it expects, read as absent.
 func metaOf(n *yaml.Node) resourceMeta {
 	var m resourceMeta
-	if isNull(n) || n.Kind != yaml.MappingNode {
+	if ynode.IsNull(n) || n.Kind != yaml.MappingNode {
 		return m
 	}
-	if v := firstValue(n, "apiVersion"); !isNilOrEmpty(v) {
-		m.apiVersion = scalarValue(v)
+	if v := firstValue(n, "apiVersion"); !ynode.IsNilOrEmpty(v) {
+		m.apiVersion = ynode.Value(v)
 	}
-	if v := firstValue(n, "kind"); !isNilOrEmpty(v) {
-		m.kind = scalarValue(v)
+	if v := firstValue(n, "kind"); !ynode.IsNilOrEmpty(v) {
+		m.kind = ynode.Value(v)
 	}
 	meta := firstValue(n, "metadata")
-	if isNilOrEmpty(meta) || meta.Kind != yaml.MappingNode {
+	if ynode.IsNilOrEmpty(meta) || meta.Kind != yaml.MappingNode {
 		return m
 	}
 	annotations := firstValue(meta, "annotations")
-	if isNilOrEmpty(annotations) || annotations.Kind != yaml.MappingNode {
+	if ynode.IsNilOrEmpty(annotations) || annotations.Kind != yaml.MappingNode {
 		return m
 	}
 	m.annotations = make(map[string]string, len(annotations.Content)/2)
@@ -255,7 +239,7 @@ func metaOf(n *yaml.Node) resourceMeta {
 		key := annotations.Content[i].Value
 		for j := 0; j+1 < len(annotations.Content); j += 2 {
 			if annotations.Content[j].Value == key {
-				m.annotations[scalarValue(annotations.Content[j])] = scalarValue(annotations.Content[j+1])
+				m.annotations[ynode.Value(annotations.Content[j])] = ynode.Value(annotations.Content[j+1])
 				break
 			}
 		}

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/esgen/esgen/internal/ynode"
 )
 
 // resourceList is a ResourceList as read from stdin.
@@ -108,7 +110,7 @@ func decodeResource(part string, index int) (*yaml.Node, error) {
 		return nil, fmt.Errorf("MalformedYAMLError: %w", err)
 	}
 	root := doc.Content[0]
-	if isNull(root) {
+	if ynode.IsNull(root) {
 		return nil, nil
 	}
 	if err := copyLegacyAnnotations(root); err != nil {
@@ -130,7 +132,7 @@ func decodeResource(part string, index int) (*yaml.Node, error) {
 func writeResourceList(w io.Writer, list *resourceList, items []*yaml.Node) error {
 	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, item := range items {
-		c := copyNode(item)
+		c := ynode.Copy(item)
 		if err := clearEmptyAnnotations(c); err != nil {
 			return err
 		}
@@ -161,22 +163,6 @@ func encode(w io.Writer, v any) error {
 	err := enc.Encode(v)
 	_ = enc.Close()
 	return err
-}
-
-// copyNode is kyaml's CopyYNode: the content is copied, an alias still
-// points at its anchor.
-func copyNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	if len(n.Content) > 0 {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, item := range n.Content {
-			c.Content[i] = copyNode(item)
-		}
-	}
-	return &c
 }
 
 // errNotList says that stdin holds no ResourceList.

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/esgen/esgen/esspec"
+	"github.com/esgen/esgen/internal/ynode"
 )
 
 // internalPrefix starts the annotations orchestrators use to track
@@ -18,7 +19,7 @@ const internalPrefix = "internal.config.kubernetes.io/"
 // items go back as they came. The encoder is set as kyaml's, which wrote
 // these bytes before, so that esgen's messages about a spec stay the same.
 func specYAML(n *yaml.Node) ([]byte, error) {
-	spec := copyNode(n)
+	spec := ynode.Copy(n)
 	stripToolAnnotations(spec)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
@@ -29,22 +30,6 @@ func specYAML(n *yaml.Node) ([]byte, error) {
 		err = cerr
 	}
 	return b.Bytes(), err
-}
-
-// copyNode returns a deep copy of n as kyaml's yaml.CopyYNode makes it:
-// its content is copied, an alias still points at the original anchor.
-func copyNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	if len(n.Content) > 0 {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, item := range n.Content {
-			c.Content[i] = copyNode(item)
-		}
-	}
-	return &c
 }
 
 // stripToolAnnotations removes the tools' annotations from a resource's
@@ -101,7 +86,7 @@ func keyIndex(n *yaml.Node, key string) int {
 // topString returns the scalar value of a resource's top-level field,
 // such as kind, or "" when the resource is not a mapping or lacks it.
 func topString(n *yaml.Node, key string) string {
-	if isNull(n) {
+	if ynode.IsNull(n) {
 		return ""
 	}
 	if i := keyIndex(n, key); i >= 0 {
@@ -114,15 +99,15 @@ func topString(n *yaml.Node, key string) string {
 // metadata, such as name, or "" when there is none. As in kyaml, only a
 // key's first entry counts, and an empty value is no value.
 func metaString(n *yaml.Node, key string) string {
-	if isNull(n) {
+	if ynode.IsNull(n) {
 		return ""
 	}
 	i := keyIndex(n, "metadata")
-	if i < 0 || isNilOrEmpty(n.Content[i+1]) {
+	if i < 0 || ynode.IsNilOrEmpty(n.Content[i+1]) {
 		return ""
 	}
 	meta := n.Content[i+1]
-	if j := keyIndex(meta, key); j >= 0 && !isNilOrEmpty(meta.Content[j+1]) {
+	if j := keyIndex(meta, key); j >= 0 && !ynode.IsNilOrEmpty(meta.Content[j+1]) {
 		return meta.Content[j+1].Value
 	}
 	return ""
@@ -133,16 +118,16 @@ func metaString(n *yaml.Node, key string) string {
 // duplicate key takes its first entry's value, a null key or value
 // reads as "".
 func annotationsOf(n *yaml.Node) map[string]string {
-	if isNull(n) {
+	if ynode.IsNull(n) {
 		return nil
 	}
 	i := keyIndex(n, "metadata")
-	if i < 0 || isNilOrEmpty(n.Content[i+1]) {
+	if i < 0 || ynode.IsNilOrEmpty(n.Content[i+1]) {
 		return nil
 	}
 	meta := n.Content[i+1]
 	j := keyIndex(meta, "annotations")
-	if j < 0 || isNilOrEmpty(meta.Content[j+1]) {
+	if j < 0 || ynode.IsNilOrEmpty(meta.Content[j+1]) {
 		return nil
 	}
 	annotations := meta.Content[j+1]
@@ -152,27 +137,7 @@ func annotationsOf(n *yaml.Node) map[string]string {
 	m := make(map[string]string, len(annotations.Content)/2)
 	for k := 0; k+1 < len(annotations.Content); k += 2 {
 		first := keyIndex(annotations, annotations.Content[k].Value)
-		m[scalarValue(annotations.Content[first])] = scalarValue(annotations.Content[first+1])
+		m[ynode.Value(annotations.Content[first])] = ynode.Value(annotations.Content[first+1])
 	}
 	return m
-}
-
-// isNull reports whether n is missing or tagged null, which kyaml treats
-// as no resource at all.
-func isNull(n *yaml.Node) bool { return n == nil || n.Tag == "!!null" }
-
-// isNilOrEmpty is kyaml's yaml.IsYNodeNilOrEmpty: a value that is as good
-// as absent.
-func isNilOrEmpty(n *yaml.Node) bool {
-	return isNull(n) ||
-		(n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) == 0 ||
-		n.IsZero()
-}
-
-// scalarValue is kyaml's yaml.GetValue: "" for a null.
-func scalarValue(n *yaml.Node) string {
-	if isNull(n) {
-		return ""
-	}
-	return n.Value
 }

@@ -21,6 +21,8 @@ import (
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"k8s.io/apimachinery/pkg/labels"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/esgen/esgen/internal/ynode"
 )
 
 // Target selects the objects a patch applies to, as kustomize's patch
@@ -68,7 +70,7 @@ func strategicPatches(text string) ([]*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if nilOrEmpty(n) {
+		if ynode.IsNilOrEmpty(n) {
 			continue
 		}
 		if err := validPatch(n); err != nil {
@@ -97,7 +99,7 @@ func strategicPatches(text string) ([]*yaml.Node, error) {
 			if err != nil {
 				return nil, err
 			}
-			if nilOrEmpty(item) {
+			if ynode.IsNilOrEmpty(item) {
 				continue
 			}
 			if err := validPatch(item); err != nil {
@@ -186,7 +188,7 @@ func scalarField(n *yaml.Node, name string) string {
 // metadata is kyaml's getMetaData: the object's metadata unless it is
 // empty.
 func metadata(n *yaml.Node) *yaml.Node {
-	if m := field(n, "metadata"); !nilOrEmpty(m) {
+	if m := field(n, "metadata"); !ynode.IsNilOrEmpty(m) {
 		return m
 	}
 	return nil
@@ -194,7 +196,7 @@ func metadata(n *yaml.Node) *yaml.Node {
 
 // metaString is kyaml's getMetaStringField (GetName, GetNamespace).
 func metaString(n *yaml.Node, name string) string {
-	if v := field(metadata(n), name); !nilOrEmpty(v) {
+	if v := field(metadata(n), name); !ynode.IsNilOrEmpty(v) {
 		return v.Value
 	}
 	return ""
@@ -276,7 +278,7 @@ func applyStrategic(objects []*yaml.Node, patches []*yaml.Node, target *Target) 
 			// kustomize's ResMap.ApplySmPatch: a copy of the patch whose
 			// labels and annotations are rewritten as strings and whose
 			// apiVersion is the object's.
-			p := copyNode(patches[0])
+			p := ynode.Copy(patches[0])
 			setMetaMap(p, "labels", metaMap(p, "labels"))
 			setMetaMap(p, "annotations", metaMap(p, "annotations"))
 			setScalar(field(p, "metadata"), "name", metaString(p, "name"))
@@ -509,20 +511,6 @@ func compact(objects []*yaml.Node) []*yaml.Node {
 		}
 	}
 	return out
-}
-
-// copyNode copies a node tree, so that one patch merges into several
-// objects (the merge consumes its directives).
-func copyNode(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, child := range n.Content {
-		c.Content[i] = copyNode(child)
-	}
-	return &c
 }
 
 // ToJSON is an object's JSON, as kyaml's RNode.MarshalJSON writes it:

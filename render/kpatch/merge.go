@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/esgen/esgen/internal/ynode"
 )
 
 // This file ports kustomize's strategic merge (kyaml's walk.Walker with
@@ -28,7 +30,7 @@ type merger struct {
 }
 
 // missingOrNull is kyaml's IsMissingOrNull.
-func missingOrNull(n *yaml.Node) bool { return n == nil || n.Tag == nullTag }
+func missingOrNull(n *yaml.Node) bool { return ynode.IsNull(n) }
 
 // taggedNull is kyaml's IsTaggedNull.
 func taggedNull(n *yaml.Node) bool { return n != nil && n.Tag == nullTag }
@@ -36,14 +38,6 @@ func taggedNull(n *yaml.Node) bool { return n != nil && n.Tag == nullTag }
 // emptyMap is kyaml's IsEmptyMap.
 func emptyMap(n *yaml.Node) bool {
 	return missingOrNull(n) || (n.Kind == yaml.MappingNode && len(n.Content) == 0)
-}
-
-// nilOrEmpty is kyaml's IsNilOrEmpty.
-func nilOrEmpty(n *yaml.Node) bool {
-	return n == nil || n.Tag == nullTag ||
-		(n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) == 0 ||
-		n.Kind == 0 && n.Style == 0 && n.Tag == "" && n.Value == "" && n.Anchor == "" && n.Alias == nil &&
-			n.Content == nil && n.HeadComment == "" && n.LineComment == "" && n.FootComment == "" && n.Line == 0 && n.Column == 0
 }
 
 // kindError is kyaml's InvalidNodeKindError.
@@ -199,20 +193,7 @@ func (m *merger) visitMap(dest, patch *yaml.Node) (*yaml.Node, error) {
 		}
 		return patch, nil
 	}
-	if taggedNull(patch) {
-		return nil, nil
-	}
-	d, err := directive(patch)
-	if err != nil {
-		return nil, err
-	}
-	switch d {
-	case directiveDelete:
-		return nil, nil
-	case directiveReplace:
-		return patch, nil
-	}
-	return dest, nil
+	return byDirective(dest, patch)
 }
 
 func (m *merger) walkMap(dest, patch *yaml.Node, path []string, schema string) (*yaml.Node, error) {
@@ -256,11 +237,10 @@ func fieldNames(nodes ...*yaml.Node) []string {
 	return slices.Compact(names)
 }
 
-// visitList is merge2's VisitList for an associative list.
-func (m *merger) visitList(dest, patch *yaml.Node) (*yaml.Node, error) {
-	if missingOrNull(dest) {
-		return patch, nil
-	}
+// byDirective is what merge2's VisitMap and VisitList do with a present
+// destination: a null patch clears it, $patch: delete removes it,
+// $patch: replace takes the patch, anything else keeps it to merge into.
+func byDirective(dest, patch *yaml.Node) (*yaml.Node, error) {
 	if taggedNull(patch) {
 		return nil, nil
 	}
@@ -275,6 +255,14 @@ func (m *merger) visitList(dest, patch *yaml.Node) (*yaml.Node, error) {
 		return patch, nil
 	}
 	return dest, nil
+}
+
+// visitList is merge2's VisitList for an associative list.
+func (m *merger) visitList(dest, patch *yaml.Node) (*yaml.Node, error) {
+	if missingOrNull(dest) {
+		return patch, nil
+	}
+	return byDirective(dest, patch)
 }
 
 // walkAssociative merges a list whose elements are identified by keys
@@ -302,7 +290,7 @@ func elementValues(sources [2]*yaml.Node, keys []string) [][]string {
 		for _, elem := range src.Content {
 			var values []string
 			for _, key := range keys {
-				if v := field(elem, key); nilOrEmpty(v) {
+				if v := field(elem, key); ynode.IsNilOrEmpty(v) {
 					values = append(values, "")
 				} else {
 					values = append(values, v.Value)
