@@ -111,14 +111,21 @@ func strategicPatches(text string) ([]*yaml.Node, error) {
 	return docs, nil
 }
 
-// validPatch is kyaml's GetValidatedMetadata.
+// validPatch is kyaml's GetValidatedMetadata on a patch document.
 func validPatch(n *yaml.Node) error {
+	return validMetadata(n, "a patch document", "patch")
+}
+
+// validMetadata is kyaml's GetValidatedMetadata: a kind, and a
+// metadata.name unless the kind is a List. what names the node in the
+// error ("a patch document"), noun follows the kind ("the Service patch").
+func validMetadata(n *yaml.Node, what, noun string) error {
 	kind := scalarField(n, "kind")
 	if n.Kind != yaml.MappingNode || kind == "" {
-		return errors.New("missing kind")
+		return fmt.Errorf("%s has no kind", what)
 	}
 	if !strings.HasSuffix(kind, "List") && metaString(n, "name") == "" {
-		return fmt.Errorf("missing metadata.name in the %s patch", kind)
+		return fmt.Errorf("the %s %s has no metadata.name", kind, noun)
 	}
 	return nil
 }
@@ -410,7 +417,7 @@ func applyJSON(objects []*yaml.Node, ops jsonpatch.Patch, target *Target) ([]*ya
 			ann[k] = v
 		}
 		setMetaMap(&out, "annotations", ann)
-		if err := validPatch(&out); err != nil {
+		if err := validMetadata(&out, "the object", "object"); err != nil {
 			return nil, fmt.Errorf("after the patch: %w", err)
 		}
 		// kustomize follows a renamed object into the fields that refer
