@@ -115,6 +115,14 @@ func (cp *ControlPlane) Deploy(ctx context.Context, spec *esspec.Resolved, opts 
 		mutate:    opts.Mutate,
 	}
 	d.servers = fleet.servers(d.RackLabel)
+	for i := range d.servers {
+		n := &d.servers[i].node
+		name := cp.nodeName(n.Name)
+		if n.Labels[corev1.LabelHostname] == n.Name {
+			n.Labels[corev1.LabelHostname] = name
+		}
+		n.Name = name
+	}
 	defer func() {
 		if err != nil {
 			_ = d.Delete(context.WithoutCancel(ctx))
@@ -128,6 +136,20 @@ func (cp *ControlPlane) Deploy(ctx context.Context, spec *esspec.Resolved, opts 
 		}
 	}
 	return d, d.settle(ctx)
+}
+
+// nodeName is name the first time a deployment asks for it, and name-2,
+// name-3, ... after: each deployment's nodes are new to the scheduler.
+// Its cache can keep a pod deleted while it was being bound on the
+// node's name (seen: a ReplicaSet's last pod), and a later deployment
+// whose node took that name found it full ("Insufficient memory") and
+// Pending.
+func (cp *ControlPlane) nodeName(name string) string {
+	cp.nodeNames[name]++
+	if n := cp.nodeNames[name]; n > 1 {
+		return name + "-" + strconv.Itoa(n)
+	}
+	return name
 }
 
 // modelOf builds the health model of a rendered spec.
@@ -485,5 +507,35 @@ func (d *Deployment) delete(ctx context.Context) error {
 		c.CoreV1().PersistentVolumes().DeleteCollection(ctx, now, mine),
 		c.CoreV1().Nodes().DeleteCollection(ctx, now, mine),
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return d.waitGone(ctx)
+}
+
+// waitGone waits until the namespace has no pod left: a ReplicaSet
+// controller that has not yet seen its ReplicaSet deleted makes one more
+// pod after the pods are deleted, and that pod is deleted here.
+func (d *Deployment) waitGone(ctx context.Context) error {
+	pods := d.cp.Client.CoreV1().Pods(d.Namespace)
+	now := metav1.DeleteOptions{GracePeriodSeconds: new(int64(0))}
+	var left []string
+	err := wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		list, err := pods.List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err
+		}
+		left = left[:0]
+		for _, p := range list.Items {
+			left = append(left, p.Name)
+		}
+		if len(left) > 0 {
+			return false, pods.DeleteCollection(ctx, now, metav1.ListOptions{})
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("pods %v are still there: %w", left, err)
+	}
+	return nil
 }

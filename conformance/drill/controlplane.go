@@ -69,6 +69,8 @@ type ControlPlane struct {
 	// turn is held by the one deployment that runs (see Deploy).
 	turn chan struct{}
 	seq  int
+	// nodeNames counts the deployments that named a node so (nodeName).
+	nodeNames map[string]int
 }
 
 // apiServerFlags are those of Kubernetes' integration tests, plus
@@ -150,7 +152,7 @@ func Start(ctx context.Context, logs io.Writer) (cp *ControlPlane, err error) {
 		return nil, err
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(cacheddiscovery.NewMemCacheClient(client.Discovery()))
-	return &ControlPlane{Client: client, Config: config, stop: tb.cleanup, kubelet: k, mapper: mapper, dynamic: dyn, turn: make(chan struct{}, 1)}, nil
+	return &ControlPlane{Client: client, Config: config, stop: tb.cleanup, kubelet: k, mapper: mapper, dynamic: dyn, turn: make(chan struct{}, 1), nodeNames: map[string]int{}}, nil
 }
 
 // Stop stops the control plane and removes its files.
