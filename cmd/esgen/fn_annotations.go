@@ -82,18 +82,6 @@ func encodeNode(n *yaml.Node) (string, error) {
 	return b.String(), err
 }
 
-// firstValue returns the value of key's first entry in a mapping's
-// content, or nil. Like kyaml it reads the content as pairs whatever the
-// node's kind: its callers check the kind first where kyaml does.
-func firstValue(n *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 // fieldValue is kyaml's FieldMatcher{Name: key}: nil in a null, an error in
 // what is not a mapping.
 func fieldValue(n *yaml.Node, key string) (*yaml.Node, error) {
@@ -103,7 +91,7 @@ func fieldValue(n *yaml.Node, key string) (*yaml.Node, error) {
 	if err := checkMapping(n); err != nil {
 		return nil, err
 	}
-	return firstValue(n, key), nil
+	return ynode.Field(n, key), nil
 }
 
 // lookupPath is kyaml's Lookup(path...): nil once a step is missing.
@@ -129,7 +117,7 @@ func lookupCreate(n *yaml.Node, path ...string) (*yaml.Node, error) {
 		if err := checkMapping(n); err != nil {
 			return nil, err
 		}
-		v := firstValue(n, key)
+		v := ynode.Field(n, key)
 		if v == nil {
 			v = &yaml.Node{Kind: yaml.MappingNode}
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
@@ -219,17 +207,17 @@ func metaOf(n *yaml.Node) resourceMeta {
 	if ynode.IsNull(n) || n.Kind != yaml.MappingNode {
 		return m
 	}
-	if v := firstValue(n, "apiVersion"); !ynode.IsNilOrEmpty(v) {
+	if v := ynode.Field(n, "apiVersion"); !ynode.IsNilOrEmpty(v) {
 		m.apiVersion = ynode.Value(v)
 	}
-	if v := firstValue(n, "kind"); !ynode.IsNilOrEmpty(v) {
+	if v := ynode.Field(n, "kind"); !ynode.IsNilOrEmpty(v) {
 		m.kind = ynode.Value(v)
 	}
-	meta := firstValue(n, "metadata")
+	meta := ynode.Field(n, "metadata")
 	if ynode.IsNilOrEmpty(meta) || meta.Kind != yaml.MappingNode {
 		return m
 	}
-	annotations := firstValue(meta, "annotations")
+	annotations := ynode.Field(meta, "annotations")
 	if ynode.IsNilOrEmpty(annotations) || annotations.Kind != yaml.MappingNode {
 		return m
 	}

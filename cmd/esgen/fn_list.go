@@ -78,10 +78,10 @@ func readResourceList(input []byte) (*resourceList, error) {
 			continue
 		}
 		meta := metaOf(root)
-		items, fc := firstValue(root, "items"), firstValue(root, "functionConfig")
+		items, fc := ynode.Field(root, "items"), ynode.Field(root, "functionConfig")
 		if len(parts) == 1 && (meta.kind == resourceListKind || meta.kind == "List") && (items != nil || fc != nil) {
 			if meta.kind == resourceListKind {
-				list = &resourceList{apiVersion: meta.apiVersion, functionConfig: fc, results: firstValue(root, "results")}
+				list = &resourceList{apiVersion: meta.apiVersion, functionConfig: fc, results: ynode.Field(root, "results")}
 				if items != nil {
 					// Whatever items holds: a mapping's keys and values
 					// would be items too, as kyaml reads them.

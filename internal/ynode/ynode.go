@@ -40,3 +40,27 @@ func Copy(n *yaml.Node) *yaml.Node {
 	}
 	return &c
 }
+
+// KeyIndex is the index in a mapping's Content of key's first entry, -1
+// when n is not a mapping or lacks key: kyaml reads a key's first entry
+// only.
+func KeyIndex(n *yaml.Node, key string) int {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return -1
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Field is the value of a mapping's first entry for key, nil when n is
+// not a mapping or lacks key (kyaml's RNode.Field).
+func Field(n *yaml.Node, key string) *yaml.Node {
+	if i := KeyIndex(n, key); i >= 0 {
+		return n.Content[i+1]
+	}
+	return nil
+}

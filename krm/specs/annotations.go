@@ -38,7 +38,7 @@ func specYAML(n *yaml.Node) ([]byte, error) {
 // strict loader to report.
 func stripToolAnnotations(resource *yaml.Node) {
 	meta := mappingValue(resource, "metadata")
-	at := keyIndex(meta, "annotations")
+	at := ynode.KeyIndex(meta, "annotations")
 	if at < 0 || meta.Content[at+1].Kind != yaml.MappingNode {
 		return
 	}
@@ -62,25 +62,10 @@ func stripToolAnnotations(resource *yaml.Node) {
 // mappingValue returns the mapping under key in a mapping node, or nil
 // when there is none.
 func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if i := keyIndex(n, key); i >= 0 && n.Content[i+1].Kind == yaml.MappingNode {
+	if i := ynode.KeyIndex(n, key); i >= 0 && n.Content[i+1].Kind == yaml.MappingNode {
 		return n.Content[i+1]
 	}
 	return nil
-}
-
-// keyIndex returns the index in n.Content of key's first entry, or -1
-// when n is not a mapping or lacks key. A second entry is the strict
-// loader's to report as a duplicate.
-func keyIndex(n *yaml.Node, key string) int {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return -1
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // topString returns the scalar value of a resource's top-level field,
@@ -89,7 +74,7 @@ func topString(n *yaml.Node, key string) string {
 	if ynode.IsNull(n) {
 		return ""
 	}
-	if i := keyIndex(n, key); i >= 0 {
+	if i := ynode.KeyIndex(n, key); i >= 0 {
 		return n.Content[i+1].Value
 	}
 	return ""
@@ -102,12 +87,12 @@ func metaString(n *yaml.Node, key string) string {
 	if ynode.IsNull(n) {
 		return ""
 	}
-	i := keyIndex(n, "metadata")
+	i := ynode.KeyIndex(n, "metadata")
 	if i < 0 || ynode.IsNilOrEmpty(n.Content[i+1]) {
 		return ""
 	}
 	meta := n.Content[i+1]
-	if j := keyIndex(meta, key); j >= 0 && !ynode.IsNilOrEmpty(meta.Content[j+1]) {
+	if j := ynode.KeyIndex(meta, key); j >= 0 && !ynode.IsNilOrEmpty(meta.Content[j+1]) {
 		return meta.Content[j+1].Value
 	}
 	return ""
@@ -121,12 +106,12 @@ func annotationsOf(n *yaml.Node) map[string]string {
 	if ynode.IsNull(n) {
 		return nil
 	}
-	i := keyIndex(n, "metadata")
+	i := ynode.KeyIndex(n, "metadata")
 	if i < 0 || ynode.IsNilOrEmpty(n.Content[i+1]) {
 		return nil
 	}
 	meta := n.Content[i+1]
-	j := keyIndex(meta, "annotations")
+	j := ynode.KeyIndex(meta, "annotations")
 	if j < 0 || ynode.IsNilOrEmpty(meta.Content[j+1]) {
 		return nil
 	}
@@ -136,7 +121,7 @@ func annotationsOf(n *yaml.Node) map[string]string {
 	}
 	m := make(map[string]string, len(annotations.Content)/2)
 	for k := 0; k+1 < len(annotations.Content); k += 2 {
-		first := keyIndex(annotations, annotations.Content[k].Value)
+		first := ynode.KeyIndex(annotations, annotations.Content[k].Value)
 		m[ynode.Value(annotations.Content[first])] = ynode.Value(annotations.Content[first+1])
 	}
 	return m

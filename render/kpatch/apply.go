@@ -66,24 +66,20 @@ func strategicPatches(text string) ([]*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n, err := plain(&doc)
+		n, err := readPatch(&doc)
 		if err != nil {
 			return nil, err
 		}
-		if ynode.IsNilOrEmpty(n) {
-			continue
+		if n != nil {
+			queue = append(queue, n)
 		}
-		if err := validPatch(n); err != nil {
-			return nil, err
-		}
-		queue = append(queue, n)
 	}
 	var docs []*yaml.Node
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
 		kind := scalarField(n, "kind")
-		items := field(n, "items")
+		items := ynode.Field(n, "items")
 		if !strings.HasSuffix(kind, "List") || items == nil {
 			docs = append(docs, n)
 			continue
@@ -95,20 +91,30 @@ func strategicPatches(text string) ([]*yaml.Node, error) {
 			return nil, fmt.Errorf("expected a list in %s/items", kind)
 		}
 		for _, item := range items.Content {
-			item, err := plain(item)
+			item, err := readPatch(item)
 			if err != nil {
 				return nil, err
 			}
-			if ynode.IsNilOrEmpty(item) {
-				continue
+			if item != nil {
+				queue = append(queue, item)
 			}
-			if err := validPatch(item); err != nil {
-				return nil, err
-			}
-			queue = append(queue, item)
 		}
 	}
 	return docs, nil
+}
+
+// readPatch is one patch document as kustomize's factory reads it
+// (kio.FromBytes, then dropBadNodes): aliases expanded, nil when empty,
+// an error without kind or name.
+func readPatch(doc *yaml.Node) (*yaml.Node, error) {
+	n, err := plain(doc)
+	if err != nil || ynode.IsNilOrEmpty(n) {
+		return nil, err
+	}
+	if err := validPatch(n); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // validPatch is kyaml's GetValidatedMetadata on a patch document.
@@ -186,7 +192,7 @@ func jsonPatch(text string) (jsonpatch.Patch, error) {
 
 // scalarField is a mapping's field value when it is a scalar.
 func scalarField(n *yaml.Node, name string) string {
-	if v := field(n, name); v != nil && v.Kind == yaml.ScalarNode && !taggedNull(v) {
+	if v := ynode.Field(n, name); v != nil && v.Kind == yaml.ScalarNode && !taggedNull(v) {
 		return v.Value
 	}
 	return ""
@@ -195,7 +201,7 @@ func scalarField(n *yaml.Node, name string) string {
 // metadata is kyaml's getMetaData: the object's metadata unless it is
 // empty.
 func metadata(n *yaml.Node) *yaml.Node {
-	if m := field(n, "metadata"); !ynode.IsNilOrEmpty(m) {
+	if m := ynode.Field(n, "metadata"); !ynode.IsNilOrEmpty(m) {
 		return m
 	}
 	return nil
@@ -203,7 +209,7 @@ func metadata(n *yaml.Node) *yaml.Node {
 
 // metaString is kyaml's getMetaStringField (GetName, GetNamespace).
 func metaString(n *yaml.Node, name string) string {
-	if v := field(metadata(n), name); !ynode.IsNilOrEmpty(v) {
+	if v := ynode.Field(metadata(n), name); !ynode.IsNilOrEmpty(v) {
 		return v.Value
 	}
 	return ""
@@ -213,7 +219,7 @@ func metaString(n *yaml.Node, name string) string {
 // values of a metadata map as strings.
 func metaMap(n *yaml.Node, name string) map[string]string {
 	out := map[string]string{}
-	if v := field(metadata(n), name); v != nil {
+	if v := ynode.Field(metadata(n), name); v != nil {
 		for i := 0; i+1 < len(v.Content); i += 2 {
 			if _, seen := out[v.Content[i].Value]; !seen {
 				out[v.Content[i].Value] = v.Content[i+1].Value
@@ -226,7 +232,7 @@ func metaMap(n *yaml.Node, name string) map[string]string {
 // setMetaMap is kyaml's setMapInMetadata (SetLabels, SetAnnotations):
 // the map rewritten as strings in key order, or removed when empty.
 func setMetaMap(obj *yaml.Node, name string, values map[string]string) {
-	meta := field(obj, "metadata")
+	meta := ynode.Field(obj, "metadata")
 	if meta == nil || meta.Kind != yaml.MappingNode {
 		meta = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		clearField(obj, "metadata")
@@ -288,11 +294,11 @@ func applyStrategic(objects []*yaml.Node, patches []*yaml.Node, target *Target) 
 			p := ynode.Copy(patches[0])
 			setMetaMap(p, "labels", metaMap(p, "labels"))
 			setMetaMap(p, "annotations", metaMap(p, "annotations"))
-			setScalar(field(p, "metadata"), "name", metaString(p, "name"))
+			setScalar(ynode.Field(p, "metadata"), "name", metaString(p, "name"))
 			if ns := metaString(p, "namespace"); ns == "" {
-				clearField(field(p, "metadata"), "namespace")
+				clearField(ynode.Field(p, "metadata"), "namespace")
 			} else {
-				setScalar(field(p, "metadata"), "namespace", ns)
+				setScalar(ynode.Field(p, "metadata"), "namespace", ns)
 			}
 			setScalar(p, "apiVersion", scalarField(obj, "apiVersion"))
 			setScalar(p, "kind", scalarField(p, "kind"))
@@ -344,11 +350,11 @@ func mergeObject(obj, patch *yaml.Node) (*yaml.Node, error) {
 	}
 	out = obj
 	setScalar(out, "kind", before.kind)
-	meta := field(out, "metadata")
+	meta := ynode.Field(out, "metadata")
 	if meta == nil || meta.Kind != yaml.MappingNode {
 		meta = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		m.setField(out, "metadata", meta, 0)
-		meta = field(out, "metadata")
+		meta = ynode.Field(out, "metadata")
 	}
 	setScalar(meta, "name", before.name)
 	if ns == "" {

@@ -83,29 +83,9 @@ func pathString(path []string) string {
 	return strings.Join(path, ".")
 }
 
-// field returns the value of a mapping's first field named name.
-func field(n *yaml.Node, name string) *yaml.Node {
-	if i := fieldIndex(n, name); i >= 0 {
-		return n.Content[i+1]
-	}
-	return nil
-}
-
-func fieldIndex(n *yaml.Node, name string) int {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return -1
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // clearField removes a mapping's first field named name.
 func clearField(n *yaml.Node, name string) {
-	if i := fieldIndex(n, name); i >= 0 {
+	if i := ynode.KeyIndex(n, name); i >= 0 {
 		n.Content = slices.Delete(n.Content, i, i+2)
 	}
 }
@@ -117,7 +97,7 @@ func (m *merger) setField(n *yaml.Node, name string, value *yaml.Node, keyStyle 
 		clearField(n, name)
 		return
 	}
-	if i := fieldIndex(n, name); i >= 0 {
+	if i := ynode.KeyIndex(n, name); i >= 0 {
 		// The value takes the style of the field it replaces, as in
 		// kyaml; the style decides what a scalar reads as once written
 		// out (a quoted 5 is a string).
@@ -204,10 +184,10 @@ func (m *merger) walkMap(dest, patch *yaml.Node, path []string, schema string) (
 	for _, name := range fieldNames(dest, patch) {
 		var dv, pv *yaml.Node
 		var keyStyle yaml.Style
-		if i := fieldIndex(dest, name); i >= 0 {
+		if i := ynode.KeyIndex(dest, name); i >= 0 {
 			dv, keyStyle = dest.Content[i+1], dest.Content[i].Style
 		}
-		if i := fieldIndex(patch, name); i >= 0 {
+		if i := ynode.KeyIndex(patch, name); i >= 0 {
 			pv = patch.Content[i+1]
 			if dv == nil {
 				keyStyle = patch.Content[i].Style
@@ -290,7 +270,7 @@ func elementValues(sources [2]*yaml.Node, keys []string) [][]string {
 		for _, elem := range src.Content {
 			var values []string
 			for _, key := range keys {
-				if v := field(elem, key); ynode.IsNilOrEmpty(v) {
+				if v := ynode.Field(elem, key); ynode.IsNilOrEmpty(v) {
 					values = append(values, "")
 				} else {
 					values = append(values, v.Value)
@@ -349,7 +329,7 @@ func (m *merger) setElements(sources [2]*yaml.Node, valuesList [][]string, keys 
 					return nil, err
 				}
 				removed = true
-			} else if field(val, key) == nil && validValues[i] != "" {
+			} else if ynode.Field(val, key) == nil && validValues[i] != "" {
 				m.setField(val, key, &yaml.Node{Kind: yaml.ScalarNode, Value: validValues[i]}, 0)
 			}
 		}
@@ -478,7 +458,7 @@ func matchesAll(elem *yaml.Node, keys, values []string) bool {
 		return false
 	}
 	for i, key := range keys {
-		v := field(elem, key)
+		v := ynode.Field(elem, key)
 		if v == nil || v.Value != values[i] {
 			return false
 		}
@@ -565,7 +545,7 @@ func matchField(n *yaml.Node, name, value string) (*yaml.Node, error) {
 	if err := checkKind(n, yaml.MappingNode, nil); err != nil {
 		return nil, err
 	}
-	v := field(n, name)
+	v := ynode.Field(n, name)
 	if v == nil || value != "" && v.Value != value {
 		return nil, nil
 	}
@@ -624,7 +604,7 @@ func directive(patch *yaml.Node) (int, error) {
 	case yaml.SequenceNode:
 		var elem *yaml.Node
 		for _, item := range patch.Content {
-			if item.Kind == yaml.MappingNode && fieldIndex(item, "$patch") >= 0 {
+			if item.Kind == yaml.MappingNode && ynode.KeyIndex(item, "$patch") >= 0 {
 				elem = item
 				break
 			}
@@ -632,7 +612,7 @@ func directive(patch *yaml.Node) (int, error) {
 		if elem == nil || len(elem.Content) > 2 {
 			return directiveMerge, nil
 		}
-		v := field(elem, "$patch")
+		v := ynode.Field(elem, "$patch")
 		if v == nil {
 			return directiveMerge, nil
 		}
@@ -643,7 +623,7 @@ func directive(patch *yaml.Node) (int, error) {
 		_, err = setElement(patch, nil, []string{"$patch"}, []string{v.Value})
 		return d, err
 	case yaml.MappingNode:
-		v := field(patch, "$patch")
+		v := ynode.Field(patch, "$patch")
 		if v == nil {
 			return directiveMerge, nil
 		}
